@@ -1,0 +1,261 @@
+package dynasql_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/jmoiron/sqlx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/dynasql/dynasql"
+	"github.com/dynasql/dynasql/internal/dynamotest"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+var (
+	stringKey = dynamotest.Key{Name: "id", Type: types.ScalarAttributeTypeS}
+	numberKey = dynamotest.Key{Name: "id", Type: types.ScalarAttributeTypeN}
+)
+
+// countingClient counts the requests the driver makes, to check paging and batching.
+type countingClient struct {
+	dynasql.Client
+	statements   atomic.Int64
+	batches      atomic.Int64
+	transactions atomic.Int64
+}
+
+func (c *countingClient) ExecuteStatement(ctx context.Context, in *dynamodb.ExecuteStatementInput, opts ...func(*dynamodb.Options)) (*dynamodb.ExecuteStatementOutput, error) {
+	c.statements.Add(1)
+	return c.Client.ExecuteStatement(ctx, in, opts...)
+}
+
+func (c *countingClient) BatchExecuteStatement(ctx context.Context, in *dynamodb.BatchExecuteStatementInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchExecuteStatementOutput, error) {
+	c.batches.Add(1)
+	return c.Client.BatchExecuteStatement(ctx, in, opts...)
+}
+
+func (c *countingClient) ExecuteTransaction(ctx context.Context, in *dynamodb.ExecuteTransactionInput, opts ...func(*dynamodb.Options)) (*dynamodb.ExecuteTransactionOutput, error) {
+	c.transactions.Add(1)
+	return c.Client.ExecuteTransaction(ctx, in, opts...)
+}
+
+// openCounting opens a *sql.DB whose requests are counted.
+func openCounting(t *testing.T, configure ...func(*dynasql.Config)) (*sql.DB, *countingClient) {
+	t.Helper()
+	client := &countingClient{Client: dynamotest.Client(t)}
+	opts := []dynasql.Option{dynasql.WithClient(client)}
+	for _, c := range configure {
+		opts = append(opts, dynasql.WithConfig(c))
+	}
+	connector, err := dynasql.NewConnector(aws.Config{}, opts...)
+	require.NoError(t, err)
+	db := sql.OpenDB(connector)
+	t.Cleanup(func() { _ = db.Close() })
+	return db, client
+}
+
+func TestOpenWithEmptyDSNUsesTheEnvironment(t *testing.T) {
+	endpoint := dynamotest.Endpoint(t)
+	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
+	t.Setenv("AWS_REGION", dynamotest.Region)
+	t.Setenv("AWS_ACCESS_KEY_ID", dynamotest.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", dynamotest.SecretAccessKey)
+	t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+	db, err := sql.Open("dynamodb", "")
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.PingContext(context.Background()))
+
+	table := dynamotest.CreateTable(t, "env", stringKey)
+	_, err = db.Exec(fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': ?, 'v': ?}`, table), "a", "from env")
+	require.NoError(t, err)
+	var v string
+	require.NoError(t, db.QueryRow(fmt.Sprintf(`SELECT v FROM "%s" WHERE id = ?`, table), "a").Scan(&v))
+	assert.Equal(t, "from env", v)
+}
+
+func TestOpenWithURLDSN(t *testing.T) {
+	db := dynamotest.Open(t)
+	require.NoError(t, db.PingContext(context.Background()))
+}
+
+func TestPingFailsOnUnreachableEndpoint(t *testing.T) {
+	db, err := sql.Open("dynamodb", "dynamodb://k:s@127.0.0.1:1?tls=false&region=us-east-1&max_attempts=1")
+	require.NoError(t, err)
+	defer db.Close()
+	err = db.PingContext(context.Background())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "PING")
+}
+
+func TestInsertAndSelect(t *testing.T) {
+	db := dynamotest.Open(t)
+	table := dynamotest.CreateTable(t, "basic", stringKey)
+	ctx := context.Background()
+
+	res, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': ?, 'name': ?, 'age': ?, 'admin': ?, 'blob': ?, 'nothing': ?}`, table),
+		"u1", "Ada", 36, true, []byte{1, 2, 3}, nil)
+	require.NoError(t, err)
+	n, err := res.RowsAffected()
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
+
+	var (
+		name    string
+		age     int
+		admin   bool
+		blob    []byte
+		nothing sql.NullString
+	)
+	row := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT name, age, admin, blob, nothing FROM "%s" WHERE id = ?`, table), "u1")
+	require.NoError(t, row.Scan(&name, &age, &admin, &blob, &nothing))
+	assert.Equal(t, "Ada", name)
+	assert.Equal(t, 36, age)
+	assert.True(t, admin)
+	assert.Equal(t, []byte{1, 2, 3}, blob)
+	assert.False(t, nothing.Valid)
+
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT * FROM "%s"`, table))
+	require.NoError(t, err)
+	cols, err := rows.Columns()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"id", "admin", "age", "blob", "name", "nothing"}, cols, "key first, then the others sorted")
+	types, err := rows.ColumnTypes()
+	require.NoError(t, err)
+	assert.Equal(t, "S", types[0].DatabaseTypeName())
+	assert.Equal(t, "BOOL", types[1].DatabaseTypeName())
+	assert.Equal(t, "N", types[2].DatabaseTypeName())
+	require.NoError(t, rows.Close())
+}
+
+func TestArgumentCountIsChecked(t *testing.T) {
+	db := dynamotest.Open(t)
+	table := dynamotest.CreateTable(t, "args", stringKey)
+	_, err := db.Exec(fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': ?}`, table), "a", "extra")
+	require.Error(t, err, "DynamoDB ignores extra parameters; the driver must not")
+	stmt, err := db.Prepare(fmt.Sprintf(`SELECT * FROM "%s" WHERE id = ? AND v = ?`, table))
+	require.NoError(t, err)
+	defer stmt.Close()
+	_, err = stmt.Query("a")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "expected 2 arguments, got 1")
+}
+
+func TestSyntaxErrorBeforeAnyRequest(t *testing.T) {
+	db, client := openCounting(t)
+	_, err := db.Query(`SELECT * FORM "t"`)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "line 1, column 10")
+	assert.Zero(t, client.statements.Load())
+}
+
+// fillLarge writes n items of about size bytes each and returns the table.
+func fillLarge(t *testing.T, db *sql.DB, n, size int) string {
+	t.Helper()
+	table := dynamotest.CreateTable(t, "large", numberKey)
+	pad := strings.Repeat("x", size)
+	var values []string
+	var args []any
+	for i := range n {
+		values = append(values, "(?, ?)")
+		args = append(args, i, pad)
+	}
+	res, err := db.Exec(fmt.Sprintf(`INSERT INTO "%s" (id, pad) VALUES %s`, table, strings.Join(values, ", ")), args...)
+	require.NoError(t, err)
+	written, err := res.RowsAffected()
+	require.NoError(t, err)
+	require.Equal(t, int64(n), written)
+	return table
+}
+
+// A result over 1 MB spans several pages; sqlx.Select must see every row in its one result set.
+func TestResultOverOneMegabyteIsReadWhole(t *testing.T) {
+	db, client := openCounting(t)
+	table := fillLarge(t, db, 300, 8000) // ~2.4 MB: at least 3 pages
+	client.statements.Store(0)
+
+	var items []struct {
+		ID  int    `db:"id"`
+		Pad string `db:"pad"`
+	}
+	require.NoError(t, sqlx.NewDb(db, "dynamodb").Select(&items, fmt.Sprintf(`SELECT id, pad FROM "%s"`, table)))
+	assert.Len(t, items, 300)
+	seen := make(map[int]bool)
+	for _, it := range items {
+		seen[it.ID] = true
+		assert.Len(t, it.Pad, 8000)
+	}
+	assert.Len(t, seen, 300, "every item exactly once")
+	assert.GreaterOrEqual(t, client.statements.Load(), int64(3), "the result came in several pages")
+}
+
+// Pages are fetched lazily: reading the first row costs one request, and Close stops fetching.
+func TestRowsPageLazilyAndCloseStopsFetching(t *testing.T) {
+	db, client := openCounting(t, func(c *dynasql.Config) { c.PageSize = 10 })
+	table := fillLarge(t, db, 50, 10)
+	client.statements.Store(0)
+
+	rows, err := db.Query(fmt.Sprintf(`SELECT id FROM "%s"`, table))
+	require.NoError(t, err)
+	for range 15 {
+		require.True(t, rows.Next())
+	}
+	assert.Equal(t, int64(2), client.statements.Load(), "15 rows of 10-item pages need 2 pages")
+	require.NoError(t, rows.Close())
+	assert.False(t, rows.Next())
+	assert.Equal(t, int64(2), client.statements.Load(), "no request after Close")
+}
+
+func TestContextIsCheckedBetweenPages(t *testing.T) {
+	db, client := openCounting(t, func(c *dynasql.Config) { c.PageSize = 5 })
+	table := fillLarge(t, db, 20, 10)
+	client.statements.Store(0)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT id FROM "%s"`, table))
+	require.NoError(t, err)
+	for range 5 {
+		require.True(t, rows.Next())
+	}
+	cancel()
+	for rows.Next() {
+	}
+	assert.True(t, errors.Is(rows.Err(), context.Canceled), "got %v", rows.Err())
+	assert.Equal(t, int64(1), client.statements.Load(), "no page fetched after cancel")
+}
+
+func TestLimitCapsRows(t *testing.T) {
+	db, _ := openCounting(t)
+	table := fillLarge(t, db, 30, 10)
+	var ids []int
+	require.NoError(t, sqlx.NewDb(db, "dynamodb").Select(&ids, fmt.Sprintf(`SELECT id FROM "%s" LIMIT 7`, table)))
+	assert.Len(t, ids, 7)
+	require.NoError(t, sqlx.NewDb(db, "dynamodb").Select(&ids, fmt.Sprintf(`SELECT id FROM "%s" LIMIT ?`, table), 4))
+	assert.Len(t, ids, 4)
+}
+
+func TestNamedParameters(t *testing.T) {
+	db := dynamotest.Open(t)
+	table := dynamotest.CreateTable(t, "named", stringKey)
+	_, err := db.Exec(fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': :id, 'a': :v, 'b': :v}`, table), sql.Named("v", "same"), sql.Named("id", "k"))
+	require.NoError(t, err)
+	var a, b string
+	require.NoError(t, db.QueryRow(fmt.Sprintf(`SELECT a, b FROM "%s" WHERE id = :id`, table), sql.Named("id", "k")).Scan(&a, &b))
+	assert.Equal(t, "same", a)
+	assert.Equal(t, "same", b)
+}

@@ -1,0 +1,200 @@
+package dynasql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// Sentinels for errors.Is. Every error the driver returns for a failed request is an *Error that wraps one of
+// these where it applies, and the SDK's own error, so errors.As(err, &*types.TransactionCanceledException) works.
+var (
+	// ErrDuplicateItem: an INSERT found an item with the same key (DuplicateItemException on AWS, DuplicateItem
+	// on DynamoDB Local).
+	ErrDuplicateItem = errors.New("duplicate item")
+	// ErrConditionalCheckFailed: a condition failed where it stays an error, such as inside a transaction.
+	// Outside one, an UPDATE or DELETE whose WHERE matches nothing affects 0 rows instead.
+	ErrConditionalCheckFailed = errors.New("conditional check failed")
+	// ErrTransactionCanceled: DynamoDB canceled a transaction; the message names each failing statement.
+	ErrTransactionCanceled = errors.New("transaction canceled")
+	// ErrOutcomeUnknown: a write was sent but no answer came back (timeout, reset, 5xx, a lost response), so it
+	// may or may not have been applied. The driver does not resend such a write; see Config.SafeWrites.
+	ErrOutcomeUnknown = errors.New("outcome unknown")
+	// ErrThrottled: DynamoDB kept throttling the request after every attempt the retry policy allows.
+	ErrThrottled = errors.New("throttled")
+)
+
+// errConnectorClosed is returned once the connector (and with it the shared client) has been closed.
+var errConnectorClosed = errors.New("dynasql: connector is closed")
+
+// Error is a failed statement, transaction or batch. Its message names the operation and table, never a
+// parameter value.
+type Error struct {
+	Op    string // SELECT, INSERT, UPDATE, DELETE, EXISTS, COMMIT, BATCH INSERT, PING
+	Table string // "" when not one table (a transaction)
+	Kind  error  // one of the Err* sentinels, or nil
+	// Detail says more about Kind: for a canceled transaction, the index and reason of each failing statement.
+	Detail string
+	Err    error // the cause: the SDK's error, or the context's
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("dynasql: ")
+	b.WriteString(e.Op)
+	if e.Table != "" {
+		b.WriteString(" ")
+		b.WriteString(quoteIdent(e.Table))
+	}
+	if e.Kind != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Kind.Error())
+	}
+	if e.Detail != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Detail)
+		b.WriteString(")")
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap exposes both the sentinel and the cause to errors.Is and errors.As.
+func (e *Error) Unwrap() []error {
+	if e.Kind == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Kind, e.Err}
+}
+
+func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+
+// errorCode returns the service's error code ("" when err is not a service error).
+func errorCode(err error) string {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.ErrorCode()
+	}
+	return ""
+}
+
+// errorKind maps a service error to the driver's sentinel for it, or nil.
+func errorKind(err error) error {
+	switch errorCode(err) {
+	case "DuplicateItemException", "DuplicateItem":
+		return ErrDuplicateItem
+	case "ConditionalCheckFailedException", "ConditionalCheckFailed":
+		return ErrConditionalCheckFailed
+	case "TransactionCanceledException":
+		return ErrTransactionCanceled
+	}
+	return nil
+}
+
+// failure says what a failed attempt means for retrying it.
+type failure int
+
+const (
+	failDefinite   failure = iota // the service answered with an error: resending changes nothing
+	failNotSent                   // the request cannot have reached the service: safe to resend
+	failThrottled                 // the service refused for capacity: nothing applied, resend after a pause
+	failAmbiguous                 // it may have been processed: safe to resend only if idempotent
+	failCanceled                  // the caller's context ended
+)
+
+func isThrottleCode(code string) bool {
+	switch code {
+	case "ProvisionedThroughputExceededException", "ProvisionedThroughputExceeded",
+		"ThrottlingException", "Throttling", "ThrottlingError", "RequestLimitExceeded",
+		"RequestThrottled", "TooManyRequestsException":
+		return true
+	}
+	return false
+}
+
+// classify decides what a failed attempt means. ctx is the caller's context: its end is never retried.
+func classify(ctx context.Context, err error) failure {
+	if ctx.Err() != nil {
+		return failCanceled
+	}
+	code := errorCode(err)
+	if isThrottleCode(code) {
+		return failThrottled
+	}
+	var respErr *smithyhttp.ResponseError
+	if errors.As(err, &respErr) {
+		if respErr.HTTPStatusCode() >= 500 {
+			return failAmbiguous
+		}
+		if code != "" || respErr.HTTPStatusCode() >= 400 {
+			return failDefinite
+		}
+		// A 2xx whose body could not be read (the request-body race, a dropped connection): processed.
+		return failAmbiguous
+	}
+	if code != "" {
+		return failDefinite
+	}
+	if notSent(err) {
+		return failNotSent
+	}
+	return failAmbiguous
+}
+
+// notSent reports whether err proves the request never left this process: a failed dial, DNS lookup, or
+// credential/signing step.
+func notSent(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var sendErr *smithyhttp.RequestSendError
+	if errors.As(err, &sendErr) {
+		return false
+	}
+	// Errors before the transport (credentials, signing, serialization) carry no HTTP layer at all.
+	var opError *smithy.OperationError
+	return errors.As(err, &opError) && !isTransportError(err)
+}
+
+func isTransportError(err error) bool {
+	var sendErr *smithyhttp.RequestSendError
+	var respErr *smithyhttp.ResponseError
+	var netErr net.Error
+	var timeoutErr *retry.MaxAttemptsError
+	return errors.As(err, &sendErr) || errors.As(err, &respErr) || errors.As(err, &netErr) || errors.As(err, &timeoutErr)
+}
+
+// cancellationSummary lists the failing statements of a canceled transaction as "statement 2: ConditionalCheckFailed".
+func cancellationSummary(err error) string {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return ""
+	}
+	var parts []string
+	for i, reason := range tce.CancellationReasons {
+		code := ""
+		if reason.Code != nil {
+			code = *reason.Code
+		}
+		if code == "" || code == "None" {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("statement %d: %s", i, code))
+	}
+	return strings.Join(parts, ", ")
+}

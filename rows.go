@@ -1,0 +1,281 @@
+package dynasql
+
+import (
+	"context"
+	"database/sql/driver"
+	"fmt"
+	"io"
+	"reflect"
+	"slices"
+	"sort"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/dynasql/dynasql/partiql"
+)
+
+// rows streams a result one ExecuteStatement page at a time, inside one result set (sqlx and database/sql
+// never look past the first). The next page is fetched in Next when the current one is used up, so memory
+// stays at about one page however large the result. Empty pages (DynamoDB's Limit counts items evaluated,
+// not returned) are skipped; the end is a page without NextToken.
+type rows struct {
+	connector *Connector
+	ctx       context.Context // the query's context, checked before every page
+	op, table string
+	input     *dynamodb.ExecuteStatementInput // reused for every page with the next token
+
+	columns []string
+	types   []string // DynamoDB type of each column, as seen on the first page ("" when never seen)
+	// star: the columns were fixed from the first page (SELECT *, RETURNING), so a later page may hold an
+	// attribute that has no column; such a row ends the result with an error instead of losing the attribute.
+	star bool
+
+	items       []map[string]types.AttributeValue // the current page
+	pos         int
+	page        int  // pages fetched so far
+	columnsPage int  // the page the columns were fixed from
+	more        bool // DynamoDB holds another page
+
+	limit    int64 // the row cap from LIMIT, -1 for none
+	returned int64
+}
+
+var (
+	_ driver.Rows                           = (*rows)(nil)
+	_ driver.RowsColumnTypeDatabaseTypeName = (*rows)(nil)
+	_ driver.RowsColumnTypeScanType         = (*rows)(nil)
+	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
+)
+
+// selectRows starts a SELECT: it fetches pages until one holds an item (or the result ends), so that errors
+// come back from Query and the columns are known before the first Next.
+func (c *Connector) selectRows(ctx context.Context, q *partiql.Compiled, b bound, consistent bool) (*rows, error) {
+	text := q.Parts[0].Text
+	input := &dynamodb.ExecuteStatementInput{Statement: &text, Parameters: b.params[0]}
+	// DynamoDB rejects strongly consistent reads on a global secondary index.
+	if consistent && q.Index == "" {
+		input.ConsistentRead = aws.Bool(true)
+	}
+	if pageSize := c.pageSize(b.limit); pageSize > 0 {
+		input.Limit = aws.Int32(pageSize)
+	}
+	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, input: input, limit: b.limit, more: b.limit != 0}
+	for len(r.items) == 0 && r.more {
+		if err := r.fetch(); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.fixColumns(q.Columns); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// pageSize is the Limit to send: the configured page size, lowered to the row cap when that is smaller (a
+// token is bound to its request, so it stays the same for every page).
+func (c *Connector) pageSize(limit int64) int32 {
+	size := int64(c.cfg.PageSize)
+	if limit > 0 && (size == 0 || limit < size) {
+		size = limit
+	}
+	return int32(min(size, 1<<31-1))
+}
+
+// staticRows returns items a write answered with (RETURNING) as rows.
+func (c *Connector) staticRows(ctx context.Context, q *partiql.Compiled, items []map[string]types.AttributeValue) (*rows, error) {
+	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, items: items, page: 1, limit: -1}
+	if err := r.fixColumns(nil); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// countRows runs a SELECT through Exec: it reads the whole result and reports how many rows it has.
+func (c *Connector) countRows(ctx context.Context, q *partiql.Compiled, b bound, consistent bool) (driver.Result, error) {
+	r, err := c.selectRows(ctx, q, b, consistent)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	dest := make([]driver.Value, len(r.columns))
+	var n int64
+	for {
+		switch err := r.Next(dest); err {
+		case nil:
+			n++
+		case io.EOF:
+			return driver.RowsAffected(n), nil
+		default:
+			return nil, err
+		}
+	}
+}
+
+func (r *rows) fetch() error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	var out *dynamodb.ExecuteStatementOutput
+	result := r.connector.retry(r.ctx, true, func(ctx context.Context) error {
+		var err error
+		out, err = r.connector.client.ExecuteStatement(ctx, r.input)
+		return err
+	})
+	if result.err != nil {
+		r.more = false
+		return requestError(r.op, r.table, result, false)
+	}
+	r.items, r.pos = out.Items, 0
+	r.page++
+	r.input.NextToken = out.NextToken
+	r.more = out.NextToken != nil
+	return nil
+}
+
+// fixColumns sets the result's columns: an explicit projection's, in the order written; otherwise the
+// table's key attributes first, then the other attribute names of the first page, sorted.
+func (r *rows) fixColumns(projection []string) error {
+	r.columnsPage = r.page
+	if projection != nil {
+		r.columns = projection
+	} else {
+		r.star = true
+		keys, err := r.connector.keyAttributes(r.ctx, r.table)
+		if err != nil {
+			return err
+		}
+		r.columns = starColumns(keys, r.items)
+	}
+	r.types = make([]string, len(r.columns))
+	for i, col := range r.columns {
+		for _, item := range r.items {
+			if av, ok := item[col]; ok {
+				r.types[i] = attributeTypeName(av)
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func starColumns(keys []string, items []map[string]types.AttributeValue) []string {
+	seen := make(map[string]bool)
+	var others []string
+	for _, item := range items {
+		for name := range item {
+			if !seen[name] {
+				seen[name] = true
+				if !slices.Contains(keys, name) {
+					others = append(others, name)
+				}
+			}
+		}
+	}
+	sort.Strings(others)
+	columns := make([]string, 0, len(keys)+len(others))
+	for _, key := range keys {
+		if seen[key] || len(items) == 0 {
+			columns = append(columns, key)
+		}
+	}
+	return append(columns, others...)
+}
+
+func (r *rows) Columns() []string { return r.columns }
+
+func (r *rows) Close() error {
+	r.more = false
+	r.items = nil
+	return nil
+}
+
+func (r *rows) Next(dest []driver.Value) error {
+	if r.limit >= 0 && r.returned >= r.limit {
+		return io.EOF
+	}
+	for r.pos >= len(r.items) {
+		if !r.more {
+			return io.EOF
+		}
+		if err := r.fetch(); err != nil {
+			return err
+		}
+	}
+	item := r.items[r.pos]
+	r.items[r.pos] = nil // the page's items go to the collector as they are read
+	r.pos++
+	r.returned++
+	present := 0
+	for i, col := range r.columns {
+		av, ok := item[col]
+		if ok {
+			present++
+		}
+		dest[i] = fromAttributeValue(av)
+	}
+	if r.star && r.page > r.columnsPage && present < len(item) {
+		return r.unexpectedAttribute(item)
+	}
+	return nil
+}
+
+// unexpectedAttribute ends a result whose columns were fixed from its first page when a later page holds an
+// attribute without a column: silently dropping it would lose data.
+func (r *rows) unexpectedAttribute(item map[string]types.AttributeValue) error {
+	var missing []string
+	for name := range item {
+		if !slices.Contains(r.columns, name) {
+			missing = append(missing, name)
+		}
+	}
+	sort.Strings(missing)
+	r.more = false
+	return fmt.Errorf("dynasql: %s %s: attribute %q first appears after the first page, whose attributes fixed the columns; "+
+		"name the attributes you want (SELECT a, b, ... FROM ...) instead of *", r.op, quoteIdent(r.table), missing[0])
+}
+
+func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.types[i] }
+
+func (r *rows) ColumnTypeScanType(i int) reflect.Type { return scanType(r.types[i]) }
+
+// ColumnTypeNullable is always true: any attribute may be missing from an item.
+func (r *rows) ColumnTypeNullable(int) (nullable, ok bool) { return true, true }
+
+// emptyRows is the result of a write run through Query without RETURNING.
+type emptyRows struct{}
+
+func (emptyRows) Columns() []string         { return nil }
+func (emptyRows) Close() error              { return nil }
+func (emptyRows) Next([]driver.Value) error { return io.EOF }
+
+// keyAttributes returns the table's key attribute names, partition key first, from DescribeTable (once per
+// table and connector). Without permission to describe the table, it returns none and SELECT * lists every
+// attribute in name order.
+func (c *Connector) keyAttributes(ctx context.Context, table string) ([]string, error) {
+	if keys, ok := c.keys.Load(table); ok {
+		return keys.([]string), nil
+	}
+	var out *dynamodb.DescribeTableOutput
+	result := c.retry(ctx, true, func(ctx context.Context) error {
+		var err error
+		out, err = c.client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &table})
+		return err
+	})
+	if result.err != nil {
+		if result.kind == failCanceled {
+			return nil, result.err
+		}
+		return nil, nil
+	}
+	keys := make([]string, 0, 2)
+	for _, kind := range [...]types.KeyType{types.KeyTypeHash, types.KeyTypeRange} {
+		for _, k := range out.Table.KeySchema {
+			if k.KeyType == kind && k.AttributeName != nil {
+				keys = append(keys, *k.AttributeName)
+			}
+		}
+	}
+	c.keys.Store(table, keys)
+	return keys, nil
+}
