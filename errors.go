@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -43,6 +45,9 @@ type Error struct {
 	// Detail says more about Kind: for a canceled transaction, the index and reason of each failing statement.
 	Detail string
 	Err    error // the cause: the SDK's error, or the context's
+	// reasons holds the sentinels a canceled transaction's reasons call for (ErrConditionalCheckFailed,
+	// ErrDuplicateItem), so errors.Is finds them beside ErrTransactionCanceled.
+	reasons []error
 }
 
 func (e *Error) Error() string {
@@ -71,10 +76,12 @@ func (e *Error) Error() string {
 
 // Unwrap exposes both the sentinel and the cause to errors.Is and errors.As.
 func (e *Error) Unwrap() []error {
-	if e.Kind == nil {
-		return []error{e.Err}
+	errs := make([]error, 0, 2+len(e.reasons))
+	if e.Kind != nil {
+		errs = append(errs, e.Kind)
 	}
-	return []error{e.Kind, e.Err}
+	errs = append(errs, e.reasons...)
+	return append(errs, e.Err)
 }
 
 func quoteIdent(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
@@ -105,11 +112,11 @@ func errorKind(err error) error {
 type failure int
 
 const (
-	failDefinite   failure = iota // the service answered with an error: resending changes nothing
-	failNotSent                   // the request cannot have reached the service: safe to resend
-	failThrottled                 // the service refused for capacity: nothing applied, resend after a pause
-	failAmbiguous                 // it may have been processed: safe to resend only if idempotent
-	failCanceled                  // the caller's context ended
+	failDefinite  failure = iota // the service answered with an error: resending changes nothing
+	failNotSent                  // the request cannot have reached the service: safe to resend
+	failThrottled                // the service refused for capacity: nothing applied, resend after a pause
+	failAmbiguous                // it may have been processed: safe to resend only if idempotent
+	failCanceled                 // the caller's context ended
 )
 
 func isThrottleCode(code string) bool {
@@ -128,7 +135,9 @@ func classify(ctx context.Context, err error) failure {
 		return failCanceled
 	}
 	code := errorCode(err)
-	if isThrottleCode(code) {
+	// TransactionInProgressException: an earlier attempt with the same token is still running; nothing new
+	// was applied, so it is retried like throttling.
+	if isThrottleCode(code) || code == "TransactionInProgressException" {
 		return failThrottled
 	}
 	var respErr *smithyhttp.ResponseError
@@ -179,22 +188,41 @@ func isTransportError(err error) bool {
 	return errors.As(err, &sendErr) || errors.As(err, &respErr) || errors.As(err, &netErr) || errors.As(err, &timeoutErr)
 }
 
-// cancellationSummary lists the failing statements of a canceled transaction as "statement 2: ConditionalCheckFailed".
-func cancellationSummary(err error) string {
+// transactionError is requestError for ExecuteTransaction: it names each failing statement of a canceled
+// transaction with its reason and adds the sentinels those reasons call for.
+func transactionError(op, table string, r attemptResult) *Error {
+	err := requestError(op, table, r, true).(*Error)
 	var tce *types.TransactionCanceledException
-	if !errors.As(err, &tce) {
-		return ""
+	if !errors.As(r.err, &tce) {
+		return err
 	}
-	var parts []string
+	var failing []string
 	for i, reason := range tce.CancellationReasons {
-		code := ""
-		if reason.Code != nil {
-			code = *reason.Code
-		}
+		code, message := aws.ToString(reason.Code), aws.ToString(reason.Message)
 		if code == "" || code == "None" {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("statement %d: %s", i, code))
+		item := fmt.Sprintf("statement %d: %s", i, code)
+		if message != "" {
+			item += " (" + message + ")"
+		}
+		failing = append(failing, item)
+		if kind := reasonKind(code, message); kind != nil && !slices.Contains(err.reasons, kind) {
+			err.reasons = append(err.reasons, kind)
+		}
 	}
-	return strings.Join(parts, ", ")
+	err.Detail = strings.Join(failing, ", ")
+	return err
+}
+
+// reasonKind maps a cancellation reason to a sentinel. DynamoDB Local reports a duplicate INSERT inside a
+// transaction as ValidationError "Duplicate primary key exists in table"; AWS as DuplicateItem.
+func reasonKind(code, message string) error {
+	switch {
+	case code == "ConditionalCheckFailed":
+		return ErrConditionalCheckFailed
+	case code == "DuplicateItem", code == "ValidationError" && strings.Contains(message, "Duplicate primary key"):
+		return ErrDuplicateItem
+	}
+	return nil
 }

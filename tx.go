@@ -104,9 +104,7 @@ func (t *transaction) Commit() error {
 		return err
 	})
 	if result.err != nil {
-		err := requestError("COMMIT", "", result, true).(*Error)
-		err.Detail = cancellationSummary(result.err)
-		return err
+		return transactionError("COMMIT", "", result)
 	}
 	t.markCommitted()
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -15,6 +16,9 @@ import (
 func (c *Connector) write(ctx context.Context, q *partiql.Compiled, b bound) (driver.Result, error) {
 	if len(q.Parts) > 1 {
 		return c.batchInsert(ctx, q, b)
+	}
+	if c.cfg.SafeWrites && !q.Returning {
+		return c.safeWrite(ctx, q, b)
 	}
 	text := q.Parts[0].Text
 	// DynamoDB says nothing when a DELETE's key is missing: ask for the old item and count it.
@@ -63,4 +67,42 @@ func (c *Connector) executeWrite(ctx context.Context, q *partiql.Compiled, text 
 		return nil, requestError(q.Kind.String(), q.Table, result, true)
 	}
 	return out, nil
+}
+
+// safeWrite sends a single write as a one-statement ExecuteTransaction with a ClientRequestToken reused by
+// every attempt, so it can be resent after an ambiguous failure and still be applied at most once
+// (Config.SafeWrites). Transactions return no items, so a DELETE is counted by a condition instead of
+// RETURNING: its key must exist, and a missing item fails the condition (0 rows).
+func (c *Connector) safeWrite(ctx context.Context, q *partiql.Compiled, b bound) (driver.Result, error) {
+	text := q.Parts[0].Text
+	if q.Kind == partiql.KindDelete {
+		keys, err := c.keyAttributes(ctx, q.Table)
+		if err != nil {
+			return nil, err
+		}
+		if len(keys) == 0 {
+			return nil, fmt.Errorf("dynasql: safe_writes counts a DELETE with the key of %s, which DescribeTable did not give (IAM permission dynamodb:DescribeTable)", quoteIdent(q.Table))
+		}
+		text += " AND " + quoteIdent(keys[0]) + " IS NOT MISSING"
+	}
+	token, err := newRequestToken()
+	if err != nil {
+		return nil, err
+	}
+	input := &dynamodb.ExecuteTransactionInput{
+		TransactStatements: []types.ParameterizedStatement{{Statement: &text, Parameters: b.params[0]}},
+		ClientRequestToken: &token,
+	}
+	result := c.retry(ctx, true, func(ctx context.Context) error {
+		_, err := c.client.ExecuteTransaction(ctx, input)
+		return err
+	})
+	if result.err != nil {
+		err := transactionError(q.Kind.String(), q.Table, result)
+		if errors.Is(err, ErrConditionalCheckFailed) && q.Kind != partiql.KindInsert {
+			return driver.RowsAffected(0), nil
+		}
+		return nil, err
+	}
+	return driver.RowsAffected(1), nil
 }
