@@ -1,0 +1,141 @@
+/*
+Package dynasql is a database/sql driver for Amazon DynamoDB that speaks PartiQL.
+
+	import _ "github.com/dynasql/dynasql"
+
+	db, err := sql.Open("dynamodb", "dynamodb://?region=eu-west-1")
+
+Statements are parsed before they are sent (package partiql), then run as ExecuteStatement,
+ExecuteTransaction or BatchExecuteStatement calls of aws-sdk-go-v2. Every connection of a *sql.DB shares one
+DynamoDB client.
+
+# Opening
+
+The DSN "" uses the AWS SDK's default chain for region, endpoint and credentials (AWS_REGION,
+AWS_ENDPOINT_URL_DYNAMODB, profiles, SSO, IMDS, ...). The URL form is
+
+	dynamodb://[ACCESS_KEY_ID:SECRET_ACCESS_KEY@][HOST[:PORT]][?param=value&...]
+
+See Config for every parameter. To keep your own aws.Config (credentials, HTTP client, tracing middlewares),
+build a connector: sql.OpenDB(dynasql.NewConnector(awsCfg)).
+
+# Statements
+
+DynamoDB's PartiQL: SELECT, INSERT INTO t VALUE {...}, UPDATE, DELETE, and EXISTS(SELECT ...) inside a
+transaction. The driver adds three extensions, translated before sending:
+
+  - LIMIT n (or LIMIT ?) after a SELECT: a row cap the driver enforces (DynamoDB rejects LIMIT).
+  - Named placeholders :name, bound from sql.Named arguments. Positional ? is the default; a statement uses
+    one style or the other.
+  - SQL-style INSERT INTO t (a, b) VALUES (?, ?), (?, ?): each row becomes INSERT INTO t VALUE {'a': ?, 'b': ?}.
+    One row runs as one statement; several rows run as batches (see Batches).
+
+A statement that does not parse fails before any request, with line, column and a caret. The number of
+arguments is checked exactly: DynamoDB itself silently ignores extra parameters.
+
+# Rows and columns
+
+A SELECT streams: pages are fetched lazily inside one result set, so memory stays at about one page (at
+most 1 MB) however large the result, and sqlx sees every page. Empty pages are skipped; the context is checked
+before each page.
+
+An explicit projection fixes the columns in the order written; each is named as DynamoDB names it (a.b comes
+back as "b"). For SELECT *, the columns are fixed when the first page arrives: the table's key attributes first
+(from DescribeTable, cached), then the other attribute names of that page, sorted. An attribute that first
+appears on a later page is never dropped silently: the rows end with an error that names it and suggests an
+explicit projection. A missing attribute scans as NULL.
+
+Reads are eventually consistent unless the DSN says consistent_read=true; inside a transaction they are
+strongly consistent. Reads from an index are always eventually consistent (DynamoDB rejects strongly consistent
+reads on a global secondary index).
+
+# Type mapping
+
+Arguments, Go to DynamoDB (the driver implements driver.NamedValueChecker, so database/sql hands these over
+untouched; ValueConverter accepts the same set, for sqlmock.ValueConverterOption):
+
+	nil, nil pointer, driver.Valuer giving nil    NULL
+	string                                        S
+	[]byte                                        B
+	bool                                          BOOL
+	int*, uint*, float32/64, json.Number,         N, exact: uint64 max stays 18446744073709551615;
+	  *big.Int, *big.Float, Number                  NaN and ±Inf are errors
+	time.Time                                     S, RFC 3339 with nanoseconds, UTC
+	                                                (store epoch numbers by passing t.Unix() or t.UnixMilli())
+	[]T (T not byte), arrays                      L
+	map[string]T                                  M
+	struct, *struct                               M, through attributevalue and its dynamodbav tags
+	StringSet, NumberSet, BinarySet               SS, NS, BS (an empty set is an error)
+	types.AttributeValue                          itself
+	attributevalue.Marshaler, driver.Valuer       what they produce, converted by this table
+	anything else                                 an error naming the argument and its type, before any request
+
+Rows, DynamoDB to Go (what Scan into *any gives, and what else Scan accepts):
+
+	S      string            *string, *[]byte, sql.NullString, ScanTime(&t) for times stored as above
+	N      Number            every int, uint and float kind (range errors, never silent truncation),
+	                           *string, *json.Number, sql.Null*; Number keeps all 38 digits and
+	                           JSON-encodes as a number
+	B      []byte            *[]byte, *sql.RawBytes
+	BOOL   bool              *bool, sql.NullBool
+	NULL   nil               any sql.Null*, pointers (a missing attribute is NULL too)
+	M      map[string]any    Document(&v) into a struct, map or slice (dynamodbav tags)
+	L      []any             as M
+	SS     StringSet         as M
+	NS     NumberSet         as M
+	BS     BinarySet         as M
+
+Rows.ColumnTypes reports the DynamoDB type (S, N, M, ...) as DatabaseTypeName.
+
+# RowsAffected and errors
+
+  - INSERT affects 1. A duplicate key fails with an error matching errors.Is(err, ErrDuplicateItem).
+  - UPDATE ... WHERE affects 1, or 0 when nothing matched (a missing key, or a false extra predicate such as
+    AND version = ?): DynamoDB's ConditionalCheckFailedException becomes the SQL answer, not an error.
+  - DELETE ... WHERE affects 1 or 0: the driver asks DynamoDB for the old item and counts it.
+  - UPDATE and DELETE with your own RETURNING clause run through Query and return the items; nothing matched
+    gives no rows.
+  - A multi-row INSERT affects the number of rows written.
+
+Failed requests return *Error, which names the operation and table (never a parameter value) and wraps both a
+sentinel (ErrDuplicateItem, ErrConditionalCheckFailed, ErrTransactionCanceled, ErrOutcomeUnknown,
+ErrThrottled) and the SDK's own error, so errors.As(err, &tce) with *types.TransactionCanceledException works.
+
+# Transactions
+
+A sql.Tx becomes one ExecuteTransaction: writes (and EXISTS condition checks) are validated when executed and
+buffered; Commit sends them all at once with a ClientRequestToken made for the transaction and reused by every
+retry, waits for DynamoDB's answer and returns it. All are applied or none. At most 100 statements
+(MaxTransactionStatements); the 101st fails at once. An empty transaction commits without a request; Rollback
+discards the buffer.
+
+Reads inside a transaction run at once, strongly consistent. They are not part of the atomic unit and do not
+see the transaction's own buffered writes. The sound pattern is: read, then write with a condition
+(AND version = ?, or EXISTS(SELECT ...)), so the commit fails if what you read has changed.
+
+RowsAffected of a statement inside a transaction is an error before Commit and the count after (DynamoDB does
+not say whether a DELETE in a transaction found its item, so that count stays an error). A canceled transaction
+returns an error wrapping ErrTransactionCanceled, the sentinels of its reasons (ErrConditionalCheckFailed,
+ErrDuplicateItem) and the SDK exception; the message names the index and reason of each failing statement.
+
+BeginTx accepts the default and serializable isolation levels. ReadOnly transactions refuse writes and run
+their reads strongly consistent; their Commit sends nothing.
+
+# Batches
+
+A multi-row SQL-style INSERT outside a transaction is sent as BatchExecuteStatement requests of 25 statements,
+several in flight (batch_concurrency). Throttled rows are retried with backoff; rows that fail for good do not
+stop the others. The error is a *BatchError listing each failed row by its 0-based position in VALUES with
+its reason; it wraps the rows' sentinels (ErrDuplicateItem for a duplicate), so a caller can retry exactly
+those rows.
+
+# Retries
+
+The driver owns the retry policy (the SDK's retryer is off for its client): throttling is retried for every
+request with capped exponential backoff and jitter (max_attempts, max_backoff); reads are also retried after
+ambiguous failures (timeouts, resets, 5xx); a single write whose outcome is ambiguous is not resent, since that
+could apply it twice, and fails with ErrOutcomeUnknown. With safe_writes=true each single write is sent as a
+one-statement transaction with a reused token, so it can be retried safely (at twice the write capacity).
+Transactions are always retried with their own token. See RELIABILITY.md.
+*/
+package dynasql
