@@ -259,3 +259,55 @@ func TestNamedParameters(t *testing.T) {
 	assert.Equal(t, "same", a)
 	assert.Equal(t, "same", b)
 }
+
+// SELECT * fixes its columns from the first page; an attribute first seen later ends the rows with an error
+// that names it, rather than being dropped.
+func TestSelectStarNeverDropsALaterAttribute(t *testing.T) {
+	db, _ := openCounting(t, func(c *dynasql.Config) { c.PageSize = 1 })
+	table := dynamotest.CreateTable(t, "sparse", stringKey)
+	_, err := db.Exec(fmt.Sprintf(`INSERT INTO "%s" (id, a) VALUES (?, ?), (?, ?)`, table), "k1", 1, "k2", 2)
+	require.NoError(t, err)
+	// Pages of one item come in key-hash order; give the attribute to whichever item comes second.
+	var order []string
+	require.NoError(t, sqlx.NewDb(db, "dynamodb").Select(&order, fmt.Sprintf(`SELECT id FROM "%s"`, table)))
+	require.Len(t, order, 2)
+	_, err = db.Exec(fmt.Sprintf(`UPDATE "%s" SET late = ? WHERE id = ?`, table), "x", order[1])
+	require.NoError(t, err)
+
+	rows, err := db.Query(fmt.Sprintf(`SELECT * FROM "%s"`, table))
+	require.NoError(t, err)
+	defer rows.Close()
+	cols, err := rows.Columns()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"id", "a"}, cols)
+	require.True(t, rows.Next())
+	assert.False(t, rows.Next())
+	require.Error(t, rows.Err())
+	assert.Contains(t, rows.Err().Error(), `"late"`)
+	assert.Contains(t, rows.Err().Error(), "SELECT a, b")
+
+	// With a projection the same table reads fine.
+	var late []sql.NullString
+	require.NoError(t, sqlx.NewDb(db, "dynamodb").Select(&late, fmt.Sprintf(`SELECT late FROM "%s"`, table)))
+	assert.Len(t, late, 2)
+}
+
+func TestSelectFromIndex(t *testing.T) {
+	db := dynamotest.Open(t, "consistent_read=true")
+	email := dynamotest.Key{Name: "email", Type: types.ScalarAttributeTypeS}
+	table := dynamotest.CreateTableFrom(t, "indexed", &dynamodb.CreateTableInput{
+		KeySchema:            dynamotest.KeySchema(stringKey),
+		AttributeDefinitions: dynamotest.Attributes(stringKey, email),
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndex{{
+			IndexName:  aws.String("by_email"),
+			KeySchema:  dynamotest.KeySchema(email),
+			Projection: &types.Projection{ProjectionType: types.ProjectionTypeAll},
+		}},
+	})
+	_, err := db.Exec(fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': ?, 'email': ?}`, table), "u1", "ada@example.com")
+	require.NoError(t, err)
+	var id string
+	// consistent_read=true must not be sent for an index read: DynamoDB rejects it on a GSI.
+	require.NoError(t, db.QueryRow(fmt.Sprintf(`SELECT id FROM "%s"."by_email" WHERE email = ?`, table), "ada@example.com").Scan(&id))
+	assert.Equal(t, "u1", id)
+}

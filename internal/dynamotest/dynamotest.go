@@ -102,17 +102,17 @@ type Key struct {
 // ends, and returns its name. keys are the partition key and, optionally, the sort key.
 func CreateTable(t testing.TB, prefix string, keys ...Key) string {
 	t.Helper()
+	return CreateTableFrom(t, prefix, &dynamodb.CreateTableInput{KeySchema: KeySchema(keys...), AttributeDefinitions: Attributes(keys...)})
+}
+
+// CreateTableFrom creates the table input describes (indexes included), under a unique name starting with
+// prefix and on demand, deleted when the test ends, and returns its name.
+func CreateTableFrom(t testing.TB, prefix string, input *dynamodb.CreateTableInput) string {
+	t.Helper()
 	client := Client(t)
 	name := UniqueName(prefix)
-	input := &dynamodb.CreateTableInput{TableName: &name, BillingMode: types.BillingModePayPerRequest}
-	for i, k := range keys {
-		keyType := types.KeyTypeHash
-		if i == 1 {
-			keyType = types.KeyTypeRange
-		}
-		input.AttributeDefinitions = append(input.AttributeDefinitions, types.AttributeDefinition{AttributeName: aws.String(k.Name), AttributeType: k.Type})
-		input.KeySchema = append(input.KeySchema, types.KeySchemaElement{AttributeName: aws.String(k.Name), KeyType: keyType})
-	}
+	input.TableName = &name
+	input.BillingMode = types.BillingModePayPerRequest
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := client.CreateTable(ctx, input); err != nil {
@@ -124,6 +124,27 @@ func CreateTable(t testing.TB, prefix string, keys ...Key) string {
 		_, _ = client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name})
 	})
 	return name
+}
+
+// KeySchema returns the key schema for a partition key and an optional sort key.
+func KeySchema(keys ...Key) []types.KeySchemaElement {
+	schema := make([]types.KeySchemaElement, len(keys))
+	for i, k := range keys {
+		schema[i] = types.KeySchemaElement{AttributeName: aws.String(k.Name), KeyType: types.KeyTypeHash}
+		if i == 1 {
+			schema[i].KeyType = types.KeyTypeRange
+		}
+	}
+	return schema
+}
+
+// Attributes returns the attribute definitions of keys.
+func Attributes(keys ...Key) []types.AttributeDefinition {
+	defs := make([]types.AttributeDefinition, len(keys))
+	for i, k := range keys {
+		defs[i] = types.AttributeDefinition{AttributeName: aws.String(k.Name), AttributeType: k.Type}
+	}
+	return defs
 }
 
 // UniqueName returns prefix followed by random hex, so parallel tests and reruns never share a table.
