@@ -50,42 +50,75 @@ strongly consistent. Reads from an index are always eventually consistent (Dynam
 reads on a global secondary index).
 
 # Type mapping
+The driver converts every query argument to a DynamoDB attribute value before
+the request is built, and every attribute of a result item to a Go value that
+database/sql can scan. This mapping is part of the driver's contract.
 
-Arguments, Go to DynamoDB (the driver implements driver.NamedValueChecker, so database/sql hands these over
-untouched; ValueConverter accepts the same set, for sqlmock.ValueConverterOption):
+Parameters (Go → DynamoDB):
 
-	nil, nil pointer, driver.Valuer giving nil    NULL
-	string                                        S
-	[]byte                                        B
-	bool                                          BOOL
-	int*, uint*, float32/64, json.Number,         N, exact: uint64 max stays 18446744073709551615;
-	  *big.Int, *big.Float, Number                  NaN and ±Inf are errors
-	time.Time                                     S, RFC 3339 with nanoseconds, UTC
-	                                                (store epoch numbers by passing t.Unix() or t.UnixMilli())
-	[]T (T not byte), arrays                      L
-	map[string]T                                  M
-	struct, *struct                               M, through attributevalue and its dynamodbav tags
-	StringSet, NumberSet, BinarySet               SS, NS, BS (an empty set is an error)
-	types.AttributeValue                          itself
-	attributevalue.Marshaler, driver.Valuer       what they produce, converted by this table
-	anything else                                 an error naming the argument and its type, before any request
+	Go value                                            DynamoDB
+	--------------------------------------------------  ---------------------------------------------
+	nil, a nil pointer, nil slice or map, a             NULL
+	driver.Valuer returning nil (sql.NullString{}),
+	the zero Number ("")
+	string (and named string types)                     S
+	[]byte (and named byte slices), [N]byte             B ([]byte{} is an empty B, nil is NULL)
+	bool                                                BOOL
+	int, int8..int64, uint, uint8..uint64, uintptr,     N, exact (uint64 max stays 18446744073709551615;
+	float32, float64, json.Number, Number, *big.Int,    floats in their shortest exact form, strconv 'g'
+	*big.Float                                          -1). NaN and ±Inf are errors, and so is any
+	                                                    number with more than 38 significant digits or
+	                                                    a magnitude outside 1E-130..9.99E+125
+	time.Time                                           S, RFC 3339 in UTC with exactly nine fractional
+	                                                    digits ("2024-05-01T12:00:00.000000000Z"), so
+	                                                    that stored times sort as strings; years outside
+	                                                    0000-9999 are errors. To store an epoch number
+	                                                    instead, pass t.Unix() or t.UnixMilli()
+	[]T (T not byte), [N]T arrays                       L, elements by this table
+	map[string]T (and named maps with string keys)      M, values by this table
+	structs and pointers to structs                     M through attributevalue.Marshal: `dynamodbav`
+	                                                    tags apply; time.Time fields are stored as above
+	StringSet, NumberSet, BinarySet                     SS, NS, BS; an empty set or a duplicate is an
+	                                                    error, a nil set is NULL
+	types.AttributeValue (*types.AttributeValueMemberS  itself, unchanged and unchecked
+	and the other members)
+	attributevalue.Marshaler                            the value it returns
+	driver.Valuer                                       its result, converted again by this table
+	a pointer to any of the above                       the pointee
+	anything else: channels, funcs, complex numbers,    an error such as
+	maps with non-string keys, ...                      "dynasql: argument 3 (chan int): unsupported type"
 
-Rows, DynamoDB to Go (what Scan into *any gives, and what else Scan accepts):
+Conversion errors name the argument (its position, or its name for sql.Named),
+its Go type and, inside lists and maps, the path to the offending element (list
+indexes and map keys) and that element's type. They never contain the value.
 
-	S      string            *string, *[]byte, sql.NullString, ScanTime(&t) for times stored as above
-	N      Number            every int, uint and float kind (range errors, never silent truncation),
-	                           *string, *json.Number, sql.Null*; Number keeps all 38 digits and
-	                           JSON-encodes as a number
-	B      []byte            *[]byte, *sql.RawBytes
-	BOOL   bool              *bool, sql.NullBool
-	NULL   nil               any sql.Null*, pointers (a missing attribute is NULL too)
-	M      map[string]any    Document(&v) into a struct, map or slice (dynamodbav tags)
-	L      []any             as M
-	SS     StringSet         as M
-	NS     NumberSet         as M
-	BS     BinarySet         as M
+Rows (DynamoDB → Go), as handed to database/sql and scanned from there:
 
-Rows.ColumnTypes reports the DynamoDB type (S, N, M, ...) as DatabaseTypeName.
+	DynamoDB  value in Rows (Scan into *any)  also scans into
+	--------  ------------------------------  ----------------------------------------------------------
+	S         string                          *string, *[]byte, *sql.RawBytes, sql.NullString,
+	                                          ScanTime(&t) for times stored by the driver
+	N         Number                          every int, uint and float kind (database/sql refuses
+	                                          "1.5" for an int and "300" for an int8 rather than
+	                                          truncating), *string, *[]byte, *json.Number, *Number,
+	                                          sql.Null[Number], sql.NullInt64, sql.NullFloat64, ...
+	B         []byte                          *[]byte, *sql.RawBytes
+	BOOL      bool                            *bool, sql.NullBool
+	NULL      nil                             any sql.Null* type, sql.Null[T], pointers (set to nil),
+	                                          *any; a plain int or string destination is an error
+	M         map[string]any (values by this  Document(&structOrMap), Document(&jsonBytes)
+	          table)
+	L         []any                           Document(&sliceOrStruct), Document(&jsonBytes)
+	SS        StringSet                       *StringSet, Document(&[]string{}), Document(&jsonBytes)
+	NS        NumberSet                       *NumberSet, Document(&[]int{}), Document(&jsonBytes)
+	BS        BinarySet                       *BinarySet, Document(&[][]byte{}), Document(&jsonBytes)
+
+A missing attribute (a projection of an attribute the item does not have)
+scans like NULL. Document decodes through attributevalue.Unmarshal, so struct
+destinations honour `dynamodbav` tags and numbers are decoded exactly; into a
+*[]byte or *json.RawMessage it writes JSON, numbers exact and binaries in
+base64. A plain *[]byte destination for an M or L column is an error:
+database/sql cannot turn a map into bytes.
 
 # RowsAffected and errors
 
