@@ -22,6 +22,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	skipExamplesWithoutEndpoint() // example_test.go
 	goleak.VerifyTestMain(m)
 }
 
