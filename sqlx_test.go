@@ -328,10 +328,8 @@ func TestSqlxInExpandsListAndSetParameters(t *testing.T) {
 	update := fmt.Sprintf(`UPDATE "%s" SET tags = ? WHERE id IN [?]`, table)
 
 	for name, value := range map[string]any{
-		"[]string":  []string{"a", "b"},
-		"tagList":   tagList{"a", "b"},
-		"StringSet": dynasql.StringSet{"a", "b"},
-		"NumberSet": dynasql.NumberSet{"1", "2"},
+		"[]string": []string{"a", "b"},
+		"tagList":  tagList{"a", "b"},
 	} {
 		q, args, err := sqlx.In(update, value, []string{"p1"})
 		require.NoError(t, err, name)
@@ -365,6 +363,21 @@ func TestSqlxInExpandsListAndSetParameters(t *testing.T) {
 	require.NoError(t, db.Get(&roles, fmt.Sprintf(`SELECT roles FROM "%s" WHERE id = ?`, table), "p1"))
 	slices.Sort(roles)
 	assert.Equal(t, dynasql.StringSet{"admin", "ops"}, roles)
+
+	// The driver's set types are driver.Valuers giving their attribute value, so sqlx.In keeps them whole.
+	for name, value := range map[string]any{
+		"StringSet": dynasql.StringSet{"a", "b"},
+		"NumberSet": dynasql.NumberSet{"1", "2"},
+	} {
+		q, args, err := sqlx.In(fmt.Sprintf(`UPDATE "%s" SET s = ? WHERE id = ?`, table), value, "p1")
+		require.NoError(t, err, name)
+		assert.Contains(t, q, "SET s = ? WHERE", "%s stays one argument", name)
+		res, err := db.Exec(q, args...)
+		require.NoError(t, err, name)
+		n, err := res.RowsAffected()
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), n, name)
+	}
 
 	// Without sqlx.In nothing is expanded: a slice is simply a list.
 	res, err = db.Exec(fmt.Sprintf(`UPDATE "%s" SET tags = ? WHERE id = ?`, table), []string{"a", "b"}, "p2")

@@ -2,6 +2,7 @@ package dynasql
 
 import (
 	"bytes"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -315,6 +316,16 @@ func (s BinarySet) MarshalDynamoDBAttributeValue() (types.AttributeValue, error)
 	}
 	return av, nil
 }
+
+// Value implements driver.Valuer with the set's attribute value, so that tools which expand slice arguments
+// (sqlx.In) pass a set through whole instead of spreading its members over several placeholders.
+func (s StringSet) Value() (driver.Value, error) { return s.MarshalDynamoDBAttributeValue() }
+
+// Value implements driver.Valuer; see StringSet.Value.
+func (s NumberSet) Value() (driver.Value, error) { return s.MarshalDynamoDBAttributeValue() }
+
+// Value implements driver.Valuer; see StringSet.Value.
+func (s BinarySet) Value() (driver.Value, error) { return s.MarshalDynamoDBAttributeValue() }
 
 // UnmarshalDynamoDBAttributeValue implements attributevalue.Unmarshaler for SS
 // and NULL.
