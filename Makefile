@@ -1,5 +1,8 @@
 # make test: every test, against a DynamoDB Local this starts (and stops) itself.
 # make demo: the examples, against a DynamoDB Local this starts itself.
+# make bench: dynasql vs the raw SDK vs godynamo (bench/, its own module); prints one markdown table.
+# make fault: the fault-injection suite for FAULT_DURATION a mode (default 1m; FAULT_DURATION=5m for longer).
+# make fuzz: each fuzz target for FUZZTIME (default 10s), from its committed corpus.
 SHELL := /bin/bash
 GO ?= go
 LOCAL := scripts/dynamodb-local.sh
@@ -11,12 +14,31 @@ define with-local
 	$(LOCAL) stop; exit $$status
 endef
 
-.PHONY: test demo vet
+.PHONY: test demo vet bench fault fuzz
 test:
 	$(call with-local,$(GO) test -race -count=1 ./...)
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
+
+TEST_FUZZTIME ?= 3s
+FUZZTIME ?= 10s
+# package:target for each fuzz target.
+FUZZ_TARGETS := ./partiql:FuzzParse .:FuzzParseDSN .:FuzzConvert
+fuzz:
+	@set -e; for target in $(FUZZ_TARGETS); do \
+		pkg=$${target%%:*}; name=$${target##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	done
+
+FAULT_DURATION ?= 1m
+fault:
+	$(call with-local,FAULT_DURATION=$(FAULT_DURATION) $(GO) test -race -count=1 -timeout=0 -v -run='^TestFaultInjection$$' .)
 
 demo:
-	$(call with-local,$(GO) run ./examples/quickstart)
+	$(call with-local,$(GO) run ./examples/quickstart && $(GO) run ./examples/repository/cmd/demo)
+
+bench:
+	$(call with-local,$(GO) -C bench run . $(BENCHFLAGS))
 
 vet:
 	gofmt -l . | (! grep .)

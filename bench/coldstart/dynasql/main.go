@@ -1,0 +1,28 @@
+// Command dynasql is the cold-start probe for dynasql: open, read one item by key, print it, exit.
+// Usage: dynasql DSN TABLE ID
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+
+	_ "github.com/dynasql/dynasql"
+)
+
+func main() {
+	db, err := sql.Open("dynamodb", os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	var id, name string
+	if err := db.QueryRow(`SELECT id, name FROM "`+os.Args[2]+`" WHERE id = ?`, os.Args[3]).Scan(&id, &name); err != nil {
+		fail(err)
+	}
+	fmt.Println(id)
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}
