@@ -59,8 +59,16 @@ func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	return newConnector(cfg, awsCfg, nil)
 }
 
-// loadAWSConfig resolves the SDK's default chain, overridden by what the DSN sets.
+// loadAWSConfig resolves the SDK's default chain, overridden by what the DSN sets. A DSN that names the
+// region, the endpoint and static keys leaves the chain nothing to decide: it is skipped, which saves
+// reading the shared config files at start-up (a few milliseconds of a Lambda's cold start).
 func (c *Config) loadAWSConfig(ctx context.Context) (aws.Config, error) {
+	if c.Region != "" && c.Endpoint != "" && c.AccessKeyID != "" && c.Profile == "" {
+		return aws.Config{
+			Region:      c.Region,
+			Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
+		}, nil
+	}
 	var opts []func(*config.LoadOptions) error
 	if c.Region != "" {
 		opts = append(opts, config.WithRegion(c.Region))

@@ -13,7 +13,7 @@ import (
 const (
 	DefaultMaxAttempts      = 8
 	DefaultMaxBackoff       = 5 * time.Second
-	DefaultBatchConcurrency = 4
+	DefaultBatchConcurrency = 8
 	DefaultStatementCache   = 512
 )
 
@@ -54,7 +54,7 @@ type Config struct {
 	// transactional write costs twice the write capacity of a plain one.
 	SafeWrites bool
 	// BatchConcurrency is how many BatchExecuteStatement requests a multi-row INSERT keeps in flight
-	// (param batch_concurrency, default 4).
+	// (param batch_concurrency, default 8).
 	BatchConcurrency int
 	// PageSize is ExecuteStatement's Limit: how many items DynamoDB evaluates per page (param page_size;
 	// 0: DynamoDB's own cap of 1 MB a page).
