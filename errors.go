@@ -141,7 +141,9 @@ func classify(ctx context.Context, err error) failure {
 		return failThrottled
 	}
 	var respErr *smithyhttp.ResponseError
-	if errors.As(err, &respErr) {
+	// The SDK also wraps a request that was never answered (a failed dial, a reset) in a ResponseError, with
+	// no response or status 0: that case is decided below, by what the transport said.
+	if errors.As(err, &respErr) && respErr.Response != nil && respErr.Response.Response != nil && respErr.HTTPStatusCode() != 0 {
 		if respErr.HTTPStatusCode() >= 500 {
 			return failAmbiguous
 		}

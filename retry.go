@@ -105,10 +105,11 @@ func requestError(op, table string, r attemptResult, write bool) error {
 	kind := errorKind(r.err)
 	switch {
 	case kind != nil:
-	case r.kind == failThrottled:
-		kind = ErrThrottled
+	// An earlier attempt may have been applied: that outweighs the last attempt's throttling.
 	case write && r.maybeApplied:
 		kind = ErrOutcomeUnknown
+	case r.kind == failThrottled:
+		kind = ErrThrottled
 	}
 	return &Error{Op: op, Table: table, Kind: kind, Err: r.err}
 }
