@@ -10,7 +10,7 @@ LOCAL := scripts/dynamodb-local.sh
 define with-local
 	@endpoint=$$($(LOCAL) start) || exit 1; \
 	echo "DynamoDB Local at $$endpoint"; \
-	DYNAMODB_ENDPOINT=$$endpoint $(1); status=$$?; \
+	export DYNAMODB_ENDPOINT=$$endpoint; $(1); status=$$?; \
 	$(LOCAL) stop; exit $$status
 endef
 
