@@ -22,7 +22,7 @@ test:
 TEST_FUZZTIME ?= 3s
 FUZZTIME ?= 10s
 # package:target for each fuzz target.
-FUZZ_TARGETS := ./partiql:FuzzParse .:FuzzParseDSN .:FuzzConvert
+FUZZ_TARGETS := ./partiql:FuzzParse .:FuzzParseDSN .:FuzzConvert .:FuzzDecodePage
 fuzz:
 	@set -e; for target in $(FUZZ_TARGETS); do \
 		pkg=$${target%%:*}; name=$${target##*:}; \

@@ -312,3 +312,50 @@ func TestSelectFromIndex(t *testing.T) {
 	require.NoError(t, db.QueryRow(fmt.Sprintf(`SELECT id FROM "%s"."by_email" WHERE email = ?`, table), "ada@example.com").Scan(&id))
 	assert.Equal(t, "u1", id)
 }
+
+// sdkDecodingClient drops per-call options, so the driver's fast page decoder never runs and rows come from
+// the SDK's own decoding: the reference path.
+type sdkDecodingClient struct{ dynasql.Client }
+
+func (c sdkDecodingClient) ExecuteStatement(ctx context.Context, in *dynamodb.ExecuteStatementInput, _ ...func(*dynamodb.Options)) (*dynamodb.ExecuteStatementOutput, error) {
+	return c.Client.ExecuteStatement(ctx, in)
+}
+
+func TestFastAndSDKDecodingGiveTheSameRows(t *testing.T) {
+	fast, _ := openCounting(t, func(c *dynasql.Config) { c.PageSize = 7 })
+	connector, err := dynasql.NewConnector(aws.Config{}, dynasql.WithClient(sdkDecodingClient{dynamotest.Client(t)}),
+		dynasql.WithConfig(func(c *dynasql.Config) { c.PageSize = 7 }))
+	require.NoError(t, err)
+	reference := sql.OpenDB(connector)
+	defer reference.Close()
+
+	table := dynamotest.CreateTable(t, "decode", stringKey)
+	for i := range 20 {
+		_, err := fast.Exec(fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': ?, 's': ?, 'n': ?, 'b': ?, 'ok': ?, 'l': ?, 'm': ?, 'ss': ?, 'nul': ?}`, table),
+			fmt.Sprintf("k%02d", i), "text \"quoted\" \u00e9 \U0001F600", fmt.Sprintf("%d.%d", i, i), []byte{byte(i), 0, 255}, i%2 == 0,
+			[]any{1, "two", []any{true}}, map[string]any{"x": i, "y": map[string]any{"z": "deep"}}, dynasql.StringSet{"a", "b"}, nil)
+		require.NoError(t, err)
+	}
+	read := func(db *sql.DB) [][]any {
+		rows, err := db.Query(fmt.Sprintf(`SELECT * FROM "%s"`, table))
+		require.NoError(t, err)
+		defer rows.Close()
+		cols, err := rows.Columns()
+		require.NoError(t, err)
+		var all [][]any
+		for rows.Next() {
+			row := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range row {
+				ptrs[i] = &row[i]
+			}
+			require.NoError(t, rows.Scan(ptrs...))
+			all = append(all, row)
+		}
+		require.NoError(t, rows.Err())
+		return all
+	}
+	got, want := read(fast), read(reference)
+	require.Len(t, want, 20)
+	assert.Equal(t, want, got)
+}

@@ -26,14 +26,15 @@ type rows struct {
 	input     *dynamodb.ExecuteStatementInput // reused for every page with the next token
 
 	columns []string
-	types   []string // DynamoDB type of each column, as seen on the first page ("" when never seen)
+	index   map[string]int // column positions by name, for results too wide for a linear search
+	types   []string       // DynamoDB type of each column, as seen on the first page ("" when never seen)
 	// star: the columns were fixed from the first page (SELECT *, RETURNING), so a later page may hold an
 	// attribute that has no column; such a row ends the result with an error instead of losing the attribute.
 	star bool
 
-	items       []map[string]types.AttributeValue // the current page
+	page        *page // the current page, decoded straight into driver values (see decode.go)
 	pos         int
-	page        int  // pages fetched so far
+	pages       int  // pages fetched so far
 	columnsPage int  // the page the columns were fixed from
 	more        bool // DynamoDB holds another page
 
@@ -60,8 +61,8 @@ func (c *Connector) selectRows(ctx context.Context, q *partiql.Compiled, b bound
 	if pageSize := c.pageSize(b.limit); pageSize > 0 {
 		input.Limit = aws.Int32(pageSize)
 	}
-	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, input: input, limit: b.limit, more: b.limit != 0}
-	for len(r.items) == 0 && r.more {
+	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, input: input, page: &page{}, limit: b.limit, more: b.limit != 0}
+	for r.page.len() == 0 && r.more {
 		if err := r.fetch(); err != nil {
 			return nil, err
 		}
@@ -84,7 +85,7 @@ func (c *Connector) pageSize(limit int64) int32 {
 
 // staticRows returns items a write answered with (RETURNING) as rows.
 func (c *Connector) staticRows(ctx context.Context, q *partiql.Compiled, items []map[string]types.AttributeValue) (*rows, error) {
-	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, items: items, page: 1, limit: -1}
+	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, page: pageFromItems(items), pages: 1, limit: -1}
 	if err := r.fixColumns(nil); err != nil {
 		return nil, err
 	}
@@ -119,15 +120,18 @@ func (r *rows) fetch() error {
 	var out *dynamodb.ExecuteStatementOutput
 	result := r.connector.retry(r.ctx, true, func(ctx context.Context) error {
 		var err error
-		out, err = r.connector.client.ExecuteStatement(ctx, r.input)
+		out, err = r.connector.client.ExecuteStatement(ctx, r.input, fastDecodeOption)
 		return err
 	})
 	if result.err != nil {
 		r.more = false
 		return requestError(r.op, r.table, result, false)
 	}
-	r.items, r.pos = out.Items, 0
-	r.page++
+	if r.page = pageFromOutput(out); r.page == nil {
+		r.page = pageFromItems(out.Items)
+	}
+	r.pos = 0
+	r.pages++
 	r.input.NextToken = out.NextToken
 	r.more = out.NextToken != nil
 	return nil
@@ -136,7 +140,7 @@ func (r *rows) fetch() error {
 // fixColumns sets the result's columns: an explicit projection's, in the order written; otherwise the
 // table's key attributes first, then the other attribute names of the first page, sorted.
 func (r *rows) fixColumns(projection []string) error {
-	r.columnsPage = r.page
+	r.columnsPage = r.pages
 	if projection != nil {
 		r.columns = projection
 	} else {
@@ -145,37 +149,52 @@ func (r *rows) fixColumns(projection []string) error {
 		if err != nil {
 			return err
 		}
-		r.columns = starColumns(keys, r.items)
+		r.columns = starColumns(keys, r.page)
+	}
+	if len(r.columns) > maxLinearColumns {
+		r.index = make(map[string]int, len(r.columns))
+		for i, col := range r.columns {
+			r.index[col] = i
+		}
 	}
 	r.types = make([]string, len(r.columns))
-	for i, col := range r.columns {
-		for _, item := range r.items {
-			if av, ok := item[col]; ok {
-				r.types[i] = attributeTypeName(av)
-				break
-			}
+	for _, attr := range r.page.attrs {
+		if i := r.columnIndex(attr.name); i >= 0 && r.types[i] == "" {
+			r.types[i] = attr.typ
 		}
 	}
 	return nil
 }
 
-func starColumns(keys []string, items []map[string]types.AttributeValue) []string {
+// maxLinearColumns: up to this many columns, finding a column by name is a linear search, faster than a map.
+const maxLinearColumns = 16
+
+func (r *rows) columnIndex(name string) int {
+	if r.index != nil {
+		if i, ok := r.index[name]; ok {
+			return i
+		}
+		return -1
+	}
+	return slices.Index(r.columns, name)
+}
+
+// starColumns lists the key attributes, then the page's other attribute names, sorted.
+func starColumns(keys []string, p *page) []string {
 	seen := make(map[string]bool)
 	var others []string
-	for _, item := range items {
-		for name := range item {
-			if !seen[name] {
-				seen[name] = true
-				if !slices.Contains(keys, name) {
-					others = append(others, name)
-				}
+	for _, attr := range p.attrs {
+		if !seen[attr.name] {
+			seen[attr.name] = true
+			if !slices.Contains(keys, attr.name) {
+				others = append(others, attr.name)
 			}
 		}
 	}
 	sort.Strings(others)
 	columns := make([]string, 0, len(keys)+len(others))
 	for _, key := range keys {
-		if seen[key] || len(items) == 0 {
+		if seen[key] || p.len() == 0 {
 			columns = append(columns, key)
 		}
 	}
@@ -186,7 +205,7 @@ func (r *rows) Columns() []string { return r.columns }
 
 func (r *rows) Close() error {
 	r.more = false
-	r.items = nil
+	r.page = &page{}
 	return nil
 }
 
@@ -194,7 +213,7 @@ func (r *rows) Next(dest []driver.Value) error {
 	if r.limit >= 0 && r.returned >= r.limit {
 		return io.EOF
 	}
-	for r.pos >= len(r.items) {
+	for r.pos >= r.page.len() {
 		if !r.more {
 			return io.EOF
 		}
@@ -202,19 +221,18 @@ func (r *rows) Next(dest []driver.Value) error {
 			return err
 		}
 	}
-	item := r.items[r.pos]
-	r.items[r.pos] = nil // the page's items go to the collector as they are read
+	item := r.page.item(r.pos)
 	r.pos++
 	r.returned++
+	clear(dest) // a column the item lacks is NULL
 	present := 0
-	for i, col := range r.columns {
-		av, ok := item[col]
-		if ok {
+	for _, attr := range item {
+		if i := r.columnIndex(attr.name); i >= 0 {
+			dest[i] = attr.value
 			present++
 		}
-		dest[i] = fromAttributeValue(av)
 	}
-	if r.star && r.page > r.columnsPage && present < len(item) {
+	if r.star && r.pages > r.columnsPage && present < len(item) {
 		return r.unexpectedAttribute(item)
 	}
 	return nil
@@ -222,11 +240,11 @@ func (r *rows) Next(dest []driver.Value) error {
 
 // unexpectedAttribute ends a result whose columns were fixed from its first page when a later page holds an
 // attribute without a column: silently dropping it would lose data.
-func (r *rows) unexpectedAttribute(item map[string]types.AttributeValue) error {
+func (r *rows) unexpectedAttribute(item []pageAttr) error {
 	var missing []string
-	for name := range item {
-		if !slices.Contains(r.columns, name) {
-			missing = append(missing, name)
+	for _, attr := range item {
+		if r.columnIndex(attr.name) < 0 {
+			missing = append(missing, attr.name)
 		}
 	}
 	sort.Strings(missing)
