@@ -43,33 +43,9 @@ func (d *documentScanner) Scan(src any) error {
 		*dst = v
 		return nil
 	case *[]byte:
-		if dst == nil {
-			return errDocumentDst
-		}
-		if src == nil {
-			*dst = nil
-			return nil
-		}
-		b, err := documentJSON(src)
-		if err != nil {
-			return err
-		}
-		*dst = b
-		return nil
+		return scanDocumentJSON(dst, src)
 	case *json.RawMessage:
-		if dst == nil {
-			return errDocumentDst
-		}
-		if src == nil {
-			*dst = nil
-			return nil
-		}
-		b, err := documentJSON(src)
-		if err != nil {
-			return err
-		}
-		*dst = b
-		return nil
+		return scanDocumentJSON((*[]byte)(dst), src)
 	}
 	rv := reflect.ValueOf(d.dst)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -202,5 +178,22 @@ func (t timeScanner) Scan(src any) error {
 		return errors.New("dynasql: ScanTime: the string is not an RFC 3339 time")
 	}
 	*t.dst = tm.UTC()
+	return nil
+}
+
+// scanDocumentJSON writes a document column as JSON (numbers exact, binaries in base64); NULL gives nil.
+func scanDocumentJSON(dst *[]byte, src any) error {
+	if dst == nil {
+		return errDocumentDst
+	}
+	if src == nil {
+		*dst = nil
+		return nil
+	}
+	b, err := documentJSON(src)
+	if err != nil {
+		return err
+	}
+	*dst = b
 	return nil
 }

@@ -346,40 +346,22 @@ func (s *BinarySet) UnmarshalDynamoDBAttributeValue(av types.AttributeValue) err
 }
 
 // Scan implements sql.Scanner for an SS column; NULL gives a nil set.
-func (s *StringSet) Scan(src any) error {
-	switch v := src.(type) {
-	case nil:
-		*s = nil
-	case StringSet:
-		*s = v
-	default:
-		return fmt.Errorf("dynasql: cannot scan %T into *dynasql.StringSet", src)
-	}
-	return nil
-}
+func (s *StringSet) Scan(src any) error { return scanSet(s, src) }
 
 // Scan implements sql.Scanner for an NS column; NULL gives a nil set.
-func (s *NumberSet) Scan(src any) error {
-	switch v := src.(type) {
-	case nil:
-		*s = nil
-	case NumberSet:
-		*s = v
-	default:
-		return fmt.Errorf("dynasql: cannot scan %T into *dynasql.NumberSet", src)
-	}
-	return nil
-}
+func (s *NumberSet) Scan(src any) error { return scanSet(s, src) }
 
 // Scan implements sql.Scanner for a BS column; NULL gives a nil set.
-func (s *BinarySet) Scan(src any) error {
+func (s *BinarySet) Scan(src any) error { return scanSet(s, src) }
+
+func scanSet[S StringSet | NumberSet | BinarySet](dst *S, src any) error {
 	switch v := src.(type) {
 	case nil:
-		*s = nil
-	case BinarySet:
-		*s = v
+		*dst = nil
+	case S:
+		*dst = v
 	default:
-		return fmt.Errorf("dynasql: cannot scan %T into *dynasql.BinarySet", src)
+		return fmt.Errorf("dynasql: cannot scan %T into %T", src, dst)
 	}
 	return nil
 }
