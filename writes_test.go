@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/jmoiron/sqlx"
@@ -342,4 +345,86 @@ func BenchmarkBulkInsert(b *testing.B) {
 		}
 		b.ReportMetric(float64(items*b.N)/b.Elapsed().Seconds(), "items/s")
 	})
+}
+
+// throttlingBatchClient answers its first throttledCalls BatchExecuteStatement calls with ThrottlingError for
+// every odd statement (not sent on), as DynamoDB does per statement inside an HTTP 200.
+type throttlingBatchClient struct {
+	dynasql.Client
+	throttledCalls int
+	calls          atomic.Int64
+}
+
+func (c *throttlingBatchClient) BatchExecuteStatement(ctx context.Context, in *dynamodb.BatchExecuteStatementInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchExecuteStatementOutput, error) {
+	if c.calls.Add(1) > int64(c.throttledCalls) {
+		return c.Client.BatchExecuteStatement(ctx, in, opts...)
+	}
+	var forwarded []types.BatchStatementRequest
+	for i, s := range in.Statements {
+		if i%2 == 0 {
+			forwarded = append(forwarded, s)
+		}
+	}
+	out, err := c.Client.BatchExecuteStatement(ctx, &dynamodb.BatchExecuteStatementInput{Statements: forwarded}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	responses := make([]types.BatchStatementResponse, len(in.Statements))
+	for i := range responses {
+		if i%2 == 0 {
+			responses[i] = out.Responses[i/2]
+		} else {
+			responses[i].Error = &types.BatchStatementError{Code: types.BatchStatementErrorCodeEnumThrottlingError, Message: aws.String("slow down")}
+		}
+	}
+	return &dynamodb.BatchExecuteStatementOutput{Responses: responses}, nil
+}
+
+func batchOf(table string, n int) (string, []any) {
+	var values []string
+	var args []any
+	for i := range n {
+		values = append(values, "(?, ?)")
+		args = append(args, i, "x")
+	}
+	return fmt.Sprintf(`INSERT INTO "%s" (id, v) VALUES %s`, table, strings.Join(values, ", ")), args
+}
+
+func TestBatchRetriesThrottledStatements(t *testing.T) {
+	client := &throttlingBatchClient{Client: dynamotest.Client(t), throttledCalls: 2}
+	connector, err := dynasql.NewConnector(aws.Config{}, dynasql.WithClient(client), dynasql.WithConfig(func(c *dynasql.Config) {
+		c.BatchConcurrency = 1
+		c.MaxBackoff = 5 * time.Millisecond
+	}))
+	require.NoError(t, err)
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	table := dynamotest.CreateTable(t, "batchthrottle", numberKey)
+
+	insert, args := batchOf(table, 30)
+	assert.Equal(t, int64(30), rowsAffected(t)(db.Exec(insert, args...)))
+	assert.Equal(t, 30, countItems(t, table))
+	assert.Equal(t, int64(4), client.calls.Load(), "each of the two batches resent its throttled half once")
+}
+
+func TestBatchReportsRowsStillThrottledAfterTheLastAttempt(t *testing.T) {
+	client := &throttlingBatchClient{Client: dynamotest.Client(t), throttledCalls: 1 << 30}
+	connector, err := dynasql.NewConnector(aws.Config{}, dynasql.WithClient(client), dynasql.WithConfig(func(c *dynasql.Config) {
+		c.MaxAttempts = 3
+		c.MaxBackoff = 5 * time.Millisecond
+	}))
+	require.NoError(t, err)
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	table := dynamotest.CreateTable(t, "batchgiveup", numberKey)
+
+	insert, args := batchOf(table, 10)
+	_, err = db.Exec(insert, args...)
+	var batchErr *dynasql.BatchError
+	require.ErrorAs(t, err, &batchErr)
+	assert.True(t, errors.Is(err, dynasql.ErrThrottled))
+	// Row 0 goes through on the first call; the odd half of what is left is throttled again each time.
+	assert.NotContains(t, batchErr.FailedRows(), 0)
+	assert.Equal(t, int64(10-len(batchErr.FailedRows())), batchErr.Written)
+	assert.Equal(t, 10-len(batchErr.FailedRows()), countItems(t, table), "exactly the rows not reported were written")
 }
