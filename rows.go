@@ -49,6 +49,9 @@ var (
 	_ driver.RowsColumnTypeNullable         = (*rows)(nil)
 )
 
+// noItems is the empty page rows hold before the first page and after Close.
+var noItems = &page{}
+
 // selectRows starts a SELECT: it fetches pages until one holds an item (or the result ends), so that errors
 // come back from Query and the columns are known before the first Next.
 func (c *Connector) selectRows(ctx context.Context, q *partiql.Compiled, b bound, consistent bool) (*rows, error) {
@@ -61,7 +64,7 @@ func (c *Connector) selectRows(ctx context.Context, q *partiql.Compiled, b bound
 	if pageSize := c.pageSize(b.limit); pageSize > 0 {
 		input.Limit = aws.Int32(pageSize)
 	}
-	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, input: input, page: &page{}, limit: b.limit, more: b.limit != 0}
+	r := &rows{connector: c, ctx: ctx, op: q.Kind.String(), table: q.Table, input: input, page: noItems, limit: b.limit, more: b.limit != 0}
 	for r.page.len() == 0 && r.more {
 		if err := r.fetch(); err != nil {
 			return nil, err
@@ -205,7 +208,7 @@ func (r *rows) Columns() []string { return r.columns }
 
 func (r *rows) Close() error {
 	r.more = false
-	r.page = &page{}
+	r.page = noItems
 	return nil
 }
 
@@ -217,6 +220,7 @@ func (r *rows) Next(dest []driver.Value) error {
 		if !r.more {
 			return io.EOF
 		}
+		r.page = noItems // let the used page go before the next one arrives
 		if err := r.fetch(); err != nil {
 			return err
 		}

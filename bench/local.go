@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/dynasql/dynasql"
 	"runtime"
 	"strconv"
 	"strings"
@@ -254,7 +255,7 @@ func (l *local) insertRange(ctx context.Context, way, table string, from, to, ch
 			}
 		}
 	case "raw SDK batched":
-		if err := rawBatchInsert(ctx, l.raw, table, from, n, 4); err != nil {
+		if err := rawBatchInsert(ctx, l.raw, table, from, n, dynasql.DefaultBatchConcurrency); err != nil {
 			return 0, fmt.Errorf("%s: %w", way, err)
 		}
 	default:
