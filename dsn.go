@@ -267,7 +267,11 @@ func checkEndpoint(endpoint string) error {
 func (c *Config) FormatDSN() string { return c.format(false) }
 
 // String returns the DSN with the secret access key and session token replaced by "redacted", for logs.
-func (c *Config) String() string { return c.format(true) }
+// It has a value receiver so that a Config printed by value is redacted too.
+func (c Config) String() string { return c.format(true) }
+
+// GoString keeps %#v from printing the secret fields.
+func (c Config) GoString() string { return "dynasql.Config(" + c.format(true) + ")" }
 
 func (c *Config) format(redact bool) string {
 	u := url.URL{Scheme: "dynamodb", Host: ""}

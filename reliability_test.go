@@ -404,7 +404,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 
 	cfg, err := dynasql.ParseDSN(dsn(""))
 	require.NoError(t, err)
-	for _, formatted := range []string{cfg.String(), fmt.Sprint(cfg), fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%s", cfg)} {
+	for _, formatted := range []string{cfg.String(), fmt.Sprint(cfg), fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprint(*cfg), fmt.Sprintf("%#v", *cfg)} {
 		check("formatted Config", formatted)
 	}
 

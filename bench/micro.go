@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql/driver"
 	"fmt"
 	"io"
 	"net/http"
@@ -232,6 +231,6 @@ func benchParseGodynamo(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = st.(driver.Stmt).Close()
+		_ = st.Close()
 	}
 }

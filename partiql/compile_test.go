@@ -263,11 +263,11 @@ func itoa(i int) string {
 }
 
 func TestCompileDoesNotMutate(t *testing.T) {
-	st, err := Parse(`INSERT INTO t (a, b) VALUES (:x, ?)`)
+	_, err := Parse(`INSERT INTO t (a, b) VALUES (:x, ?)`)
 	if err == nil {
 		t.Fatal("mixed placeholders parsed")
 	}
-	st, err = Parse(`INSERT INTO t (a, b) VALUES (:x, :y), (:y, :x)`)
+	st, err := Parse(`INSERT INTO t (a, b) VALUES (:x, :y), (:y, :x)`)
 	if err != nil {
 		t.Fatal(err)
 	}
