@@ -2,6 +2,7 @@
 # make demo: the examples, against a DynamoDB Local this starts itself.
 # make bench: dynasql vs the raw SDK vs godynamo (bench/, its own module); prints one markdown table.
 # make fault: the fault-injection suite for FAULT_DURATION a mode (default 1m; FAULT_DURATION=5m for longer).
+# make lint: gofmt, go vet and staticcheck (CI runs it before make test).
 # make fuzz: each fuzz target for FUZZTIME (default 10s), from its committed corpus.
 SHELL := /bin/bash
 GO ?= go
@@ -14,7 +15,7 @@ define with-local
 	$(LOCAL) stop; exit $$status
 endef
 
-.PHONY: test demo vet bench fault fuzz
+.PHONY: test demo lint bench fault fuzz
 test:
 	$(call with-local,$(GO) test -race -count=1 ./...)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
@@ -40,6 +41,11 @@ demo:
 bench:
 	$(call with-local,$(GO) -C bench run . $(BENCHFLAGS))
 
-vet:
-	gofmt -l . | (! grep .)
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# lint: gofmt, go vet and staticcheck over the driver and the bench module.
+lint:
+	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) -C bench vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	cd bench && $(GO) run $(STATICCHECK) ./...
