@@ -5,6 +5,8 @@ Package dynasql is a database/sql driver for Amazon DynamoDB that speaks PartiQL
 
 	db, err := sql.Open("dynamodb", "dynamodb://?region=eu-west-1")
 
+The driver is also registered as "dynasql", for programs that import another driver claiming "dynamodb".
+
 Statements are parsed before they are sent (package partiql), then run as ExecuteStatement,
 ExecuteTransaction or BatchExecuteStatement calls of aws-sdk-go-v2. Every connection of a *sql.DB shares one
 DynamoDB client.
@@ -129,6 +131,7 @@ database/sql cannot turn a map into bytes.
   - UPDATE and DELETE with your own RETURNING clause run through Query and return the items; nothing matched
     gives no rows.
   - A multi-row INSERT affects the number of rows written.
+  - A SELECT run through Exec reads its whole result and affects the number of rows it has.
 
 Failed requests return *Error, which names the operation and table (never a parameter value) and wraps both a
 sentinel (ErrDuplicateItem, ErrConditionalCheckFailed, ErrTransactionCanceled, ErrOutcomeUnknown,

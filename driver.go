@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,11 +19,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// DriverName is the name the driver registers with database/sql.
-const DriverName = "dynamodb"
+// DriverName is the name the driver registers with database/sql. AliasName is registered too: three other
+// drivers also claim "dynamodb", so a program that imports one of them beside this one opens dynasql as
+// "dynasql" (database/sql panics on a second registration of a name; when another driver took "dynamodb"
+// first, this one leaves it alone).
+const (
+	DriverName = "dynamodb"
+	AliasName  = "dynasql"
+)
 
 func init() {
-	sql.Register(DriverName, &Driver{})
+	if !slices.Contains(sql.Drivers(), DriverName) {
+		sql.Register(DriverName, &Driver{})
+	}
+	sql.Register(AliasName, &Driver{})
 }
 
 // Driver is the database/sql driver. database/sql uses OpenConnector, so every *sql.DB has one Connector and

@@ -359,3 +359,12 @@ func TestFastAndSDKDecodingGiveTheSameRows(t *testing.T) {
 	require.Len(t, want, 20)
 	assert.Equal(t, want, got)
 }
+
+func TestRegisteredUnderBothNames(t *testing.T) {
+	assert.Contains(t, sql.Drivers(), dynasql.DriverName)
+	assert.Contains(t, sql.Drivers(), dynasql.AliasName)
+	db, err := sql.Open(dynasql.AliasName, dynamotest.DSN(t))
+	require.NoError(t, err)
+	defer db.Close()
+	require.NoError(t, db.Ping())
+}
