@@ -73,29 +73,19 @@ func isSet(av types.AttributeValue) bool {
 
 // sortSets orders the members of every set inside av, so stored and expected values compare equal.
 func sortSets(av types.AttributeValue) types.AttributeValue {
-	switch v := av.(type) {
-	case *types.AttributeValueMemberSS:
-		return &types.AttributeValueMemberSS{Value: slices.Sorted(slices.Values(v.Value))}
-	case *types.AttributeValueMemberNS:
-		return &types.AttributeValueMemberNS{Value: slices.Sorted(slices.Values(v.Value))}
-	case *types.AttributeValueMemberBS:
-		bs := slices.Clone(v.Value)
-		slices.SortFunc(bs, func(a, b []byte) int { return slices.Compare(a, b) })
-		return &types.AttributeValueMemberBS{Value: bs}
-	case *types.AttributeValueMemberM:
-		m := make(map[string]types.AttributeValue, len(v.Value))
-		for k, e := range v.Value {
-			m[k] = sortSets(e)
+	return mapLeaves(av, func(leaf types.AttributeValue) types.AttributeValue {
+		switch v := leaf.(type) {
+		case *types.AttributeValueMemberSS:
+			return &types.AttributeValueMemberSS{Value: slices.Sorted(slices.Values(v.Value))}
+		case *types.AttributeValueMemberNS:
+			return &types.AttributeValueMemberNS{Value: slices.Sorted(slices.Values(v.Value))}
+		case *types.AttributeValueMemberBS:
+			bs := slices.Clone(v.Value)
+			slices.SortFunc(bs, func(a, b []byte) int { return slices.Compare(a, b) })
+			return &types.AttributeValueMemberBS{Value: bs}
 		}
-		return &types.AttributeValueMemberM{Value: m}
-	case *types.AttributeValueMemberL:
-		l := make([]types.AttributeValue, len(v.Value))
-		for i, e := range v.Value {
-			l[i] = sortSets(e)
-		}
-		return &types.AttributeValueMemberL{Value: l}
-	}
-	return av
+		return leaf
+	})
 }
 
 // sortSlice sorts a scanned set (any slice type) by its elements' printed form.

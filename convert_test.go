@@ -444,29 +444,38 @@ func plainDecimal(s string) string {
 
 // asDynamoDBReturns rewrites the numbers of av as DynamoDB returns them.
 func asDynamoDBReturns(av types.AttributeValue) types.AttributeValue {
-	switch v := av.(type) {
-	case *types.AttributeValueMemberN:
-		return avN(plainDecimal(v.Value))
-	case *types.AttributeValueMemberNS:
-		ns := make([]string, len(v.Value))
-		for i, n := range v.Value {
-			ns[i] = plainDecimal(n)
+	return mapLeaves(av, func(leaf types.AttributeValue) types.AttributeValue {
+		switch v := leaf.(type) {
+		case *types.AttributeValueMemberN:
+			return avN(plainDecimal(v.Value))
+		case *types.AttributeValueMemberNS:
+			ns := make([]string, len(v.Value))
+			for i, n := range v.Value {
+				ns[i] = plainDecimal(n)
+			}
+			return &types.AttributeValueMemberNS{Value: ns}
 		}
-		return &types.AttributeValueMemberNS{Value: ns}
+		return leaf
+	})
+}
+
+// mapLeaves returns a copy of av with f applied to every value that is not a map or a list.
+func mapLeaves(av types.AttributeValue, f func(types.AttributeValue) types.AttributeValue) types.AttributeValue {
+	switch v := av.(type) {
 	case *types.AttributeValueMemberM:
 		m := make(map[string]types.AttributeValue, len(v.Value))
 		for k, e := range v.Value {
-			m[k] = asDynamoDBReturns(e)
+			m[k] = mapLeaves(e, f)
 		}
 		return &types.AttributeValueMemberM{Value: m}
 	case *types.AttributeValueMemberL:
 		l := make([]types.AttributeValue, len(v.Value))
 		for i, e := range v.Value {
-			l[i] = asDynamoDBReturns(e)
+			l[i] = mapLeaves(e, f)
 		}
 		return &types.AttributeValueMemberL{Value: l}
 	}
-	return av
+	return f(av)
 }
 
 func TestConvertCasesAfterDynamoDBNormalisation(t *testing.T) {
