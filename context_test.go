@@ -56,6 +56,7 @@ func TestDeadlineEndsAHeldRequest(t *testing.T) {
 		err := run(ctx)
 		elapsed := time.Since(began)
 		cancel()
+		t.Logf("%s returned %s after its %s deadline", name, (elapsed - deadline).Round(time.Microsecond), deadline)
 		require.Error(t, err, name)
 		assert.ErrorIs(t, err, context.DeadlineExceeded, name)
 		assert.Less(t, elapsed, promptly, "%s: %s", name, aLongTime)
