@@ -8,11 +8,12 @@ SHELL := /bin/bash
 GO ?= go
 LOCAL := scripts/dynamodb-local.sh
 # with-local runs a command with DYNAMODB_ENDPOINT set, stops DynamoDB Local after, and keeps the command's status.
+# stop gets the caller's own DYNAMODB_ENDPOINT (usually none), so it stops the instance start started.
 define with-local
-	@endpoint=$$($(LOCAL) start) || exit 1; \
+	@callers=$${DYNAMODB_ENDPOINT:-}; endpoint=$$($(LOCAL) start) || exit 1; \
 	echo "DynamoDB Local at $$endpoint"; \
 	export DYNAMODB_ENDPOINT=$$endpoint; $(1); status=$$?; \
-	$(LOCAL) stop; exit $$status
+	DYNAMODB_ENDPOINT=$$callers $(LOCAL) stop; exit $$status
 endef
 
 .PHONY: test demo lint bench fault fuzz

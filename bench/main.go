@@ -28,9 +28,15 @@ func main() {
 		scanSizes  = flag.String("scan-sizes", "5000,20000", "table sizes of the streaming scans (the last two give the heap ratio)")
 		coldRuns   = flag.Int("cold-runs", 20, "runs of each cold-start binary (the median is reported)")
 		onlyCanned = flag.Bool("canned-only", false, "skip everything that needs DynamoDB Local")
+		rtt        = flag.Duration("rtt", 5*time.Millisecond, "round-trip time the simulated-RTT bulk insert adds to each request (a proxy in front of DynamoDB Local); 0 skips it")
+		rttN       = flag.Int("rtt-items", 2000, "items per way in the simulated-RTT bulk insert")
 	)
 	flag.Parse()
-	if err := run(*endpoint, *rounds, *insertN, *chunk, *scanSizes, *coldRuns, *onlyCanned); err != nil {
+	if *rtt < 0 || (*rtt > 0 && *rttN <= 0) {
+		fmt.Fprintln(os.Stderr, "bench: -rtt must be ≥ 0 and -rtt-items > 0")
+		os.Exit(2)
+	}
+	if err := run(*endpoint, *rounds, *insertN, *chunk, *scanSizes, *coldRuns, *onlyCanned, *rtt, *rttN); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -99,6 +105,10 @@ type results struct {
 	cold        map[string]time.Duration
 	insertN     int
 	chunk       int
+	rtt         time.Duration           // simulated round-trip time; 0: no simulated-RTT bulk insert
+	rttN        int                     // items per way in the simulated-RTT bulk insert
+	rttInsert   map[string]insertResult // by way (rttWays)
+	rttHold     time.Duration           // mean time the proxy actually held a request
 	coldRuns    int
 	local       bool
 	loadStart   string
@@ -118,13 +128,14 @@ func loadAvg() string {
 
 var contenders = []string{cDynasql, cRaw, cGodynamo}
 
-func run(endpoint string, rounds, insertN, chunk int, scanSizesFlag string, coldRuns int, cannedOnly bool) error {
+func run(endpoint string, rounds, insertN, chunk int, scanSizesFlag string, coldRuns int, cannedOnly bool, rtt time.Duration, rttN int) error {
 	ctx := context.Background()
 	res := &results{
 		point: map[string]micro{}, page: map[string]micro{}, parse: map[string]micro{},
 		insert: map[string]insertResult{}, scanTime: map[int]map[string]time.Duration{},
 		scanHeap: map[int]map[string]uint64{}, cold: map[string]time.Duration{},
 		insertN: insertN, chunk: chunk, coldRuns: coldRuns, loadStart: loadAvg(),
+		rtt: rtt, rttN: rttN, rttInsert: map[string]insertResult{},
 	}
 	for _, f := range strings.Split(scanSizesFlag, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -246,6 +257,11 @@ func runLocal(ctx context.Context, res *results, endpoint string) error {
 			return err
 		}
 		logf("bulk insert %s: %.0f items/s", way, res.insert[way].perSecond())
+	}
+	if res.rtt > 0 {
+		if err := runRTT(ctx, res, endpoint); err != nil {
+			return err
+		}
 	}
 
 	for _, n := range res.scanSizes {
