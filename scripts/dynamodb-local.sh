@@ -97,7 +97,13 @@ start() {
 stop() {
 	[[ -n ${DYNAMODB_ENDPOINT:-} ]] && return 0
 	if [[ -f $STATE/pid ]]; then
-		kill "$(cat "$STATE/pid")" 2>/dev/null || true
+		local pid
+		pid=$(cat "$STATE/pid")
+		kill "$pid" 2>/dev/null || true
+		for _ in $(seq 1 50); do # the JVM takes a moment to exit
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
 		rm -f "$STATE/pid" "$STATE/endpoint"
 	fi
 }
