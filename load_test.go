@@ -32,9 +32,11 @@ func TestLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := range workers {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			errs <- loadWorker(db, table, w, operations)
-		})
+		}()
 	}
 	wg.Wait()
 	close(errs)

@@ -138,7 +138,8 @@ func TestOtelsqlWorkload(t *testing.T) {
 	statements := map[string]codes.Code{}
 	for _, s := range byName["sql.conn.exec"] {
 		for _, kv := range s.Attributes() {
-			if kv.Key == "db.query.text" {
+			// otelsql names the attribute after the semantic conventions of its version.
+			if kv.Key == "db.query.text" || kv.Key == "db.statement" {
 				if s.Status().Code == codes.Error || statements[kv.Value.AsString()] == codes.Unset {
 					statements[kv.Value.AsString()] = s.Status().Code
 				}

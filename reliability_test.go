@@ -200,12 +200,14 @@ func TestThrottlingIsNotStarvedByARetryQuota(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, inserts)
 	for w := range 4 {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for i := w; i < inserts; i += 4 {
 				_, err := db.Exec(fmt.Sprintf(`INSERT INTO %q VALUE {'id': ?}`, table), fmt.Sprint(i))
 				errs <- err
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	close(errs)
@@ -602,7 +604,9 @@ func runFaultWorkload(t *testing.T, mode string, duration time.Duration, long bo
 	stop := time.Now().Add(duration)
 	var wg sync.WaitGroup
 	for w := range faultWorkers {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			rng := mathrand.New(mathrand.NewPCG(uint64(w), uint64(time.Now().UnixNano())))
 			for i := 0; time.Now().Before(stop); i++ {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -654,7 +658,7 @@ func runFaultWorkload(t *testing.T, mode string, duration time.Duration, long bo
 				}
 				cancel()
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	proxy.Close() // waits for every request still held or forwarded: nothing reaches DynamoDB after this

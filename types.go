@@ -714,11 +714,13 @@ func formatFloat(f float64, bitSize int) (string, error) {
 	if f == 0 {
 		return "0", nil // also for -0, which DynamoDB has no use for
 	}
+	// Formatting into a stack buffer costs one allocation (the string) on every toolchain.
+	var buf [40]byte
 	a := math.Abs(f)
 	if a >= 1e-7 && a < 1e21 {
-		return strconv.FormatFloat(f, 'f', -1, bitSize), nil
+		return string(strconv.AppendFloat(buf[:0], f, 'f', -1, bitSize)), nil
 	}
-	s := strconv.FormatFloat(f, 'g', -1, bitSize)
+	s := string(strconv.AppendFloat(buf[:0], f, 'g', -1, bitSize))
 	if a > 1e-129 && a < 1e125 {
 		return s, nil
 	}
