@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -367,4 +368,36 @@ func TestRegisteredUnderBothNames(t *testing.T) {
 	require.NoError(t, err)
 	defer db.Close()
 	require.NoError(t, db.Ping())
+}
+
+// deniedDescribeClient refuses DescribeTable, as an IAM policy without dynamodb:DescribeTable does.
+type deniedDescribeClient struct {
+	dynasql.Client
+	describes atomic.Int64
+}
+
+func (c *deniedDescribeClient) DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	c.describes.Add(1)
+	return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized to perform: dynamodb:DescribeTable"}
+}
+
+func TestSelectStarWithoutDescribeTablePermission(t *testing.T) {
+	client := &deniedDescribeClient{Client: dynamotest.Client(t)}
+	connector, err := dynasql.NewConnector(aws.Config{}, dynasql.WithClient(client))
+	require.NoError(t, err)
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	table := dynamotest.CreateTable(t, "denied", stringKey)
+	_, err = db.Exec(fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': ?, 'b': ?, 'a': ?}`, table), "k", 2, 1)
+	require.NoError(t, err)
+
+	for range 3 {
+		rows, err := db.Query(fmt.Sprintf(`SELECT * FROM "%s"`, table))
+		require.NoError(t, err)
+		cols, err := rows.Columns()
+		require.NoError(t, err)
+		assert.Equal(t, []string{"a", "b", "id"}, cols, "every attribute in name order")
+		require.NoError(t, rows.Close())
+	}
+	assert.Equal(t, int64(1), client.describes.Load(), "the refusal is remembered")
 }

@@ -272,8 +272,8 @@ func (emptyRows) Close() error              { return nil }
 func (emptyRows) Next([]driver.Value) error { return io.EOF }
 
 // keyAttributes returns the table's key attribute names, partition key first, from DescribeTable (once per
-// table and connector). Without permission to describe the table, it returns none and SELECT * lists every
-// attribute in name order.
+// table and connector). Without permission to describe the table, it returns none (and remembers that), and
+// SELECT * lists every attribute in name order.
 func (c *Connector) keyAttributes(ctx context.Context, table string) ([]string, error) {
 	if keys, ok := c.keys.Load(table); ok {
 		return keys.([]string), nil
@@ -284,10 +284,15 @@ func (c *Connector) keyAttributes(ctx context.Context, table string) ([]string, 
 		out, err = c.client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &table})
 		return err
 	})
-	if result.err != nil {
-		if result.kind == failCanceled {
-			return nil, result.err
-		}
+	switch {
+	case result.err == nil:
+	case result.kind == failCanceled:
+		return nil, result.err
+	case result.kind == failDefinite:
+		// Denied (or gone): remember it, rather than asking again for every SELECT *.
+		c.keys.Store(table, []string(nil))
+		return nil, nil
+	default: // throttled or unanswered: ask again next time
 		return nil, nil
 	}
 	keys := make([]string, 0, 2)
