@@ -131,6 +131,10 @@ func WithConfig(configure func(*Config)) Option {
 
 // NewConnector builds a connector from the caller's own aws.Config, keeping its credentials, region, endpoint,
 // HTTP client and middlewares (tracing). Use it with sql.OpenDB; closing the *sql.DB closes the connector.
+//
+// The HTTP client is wrapped so request bodies are buffered (see RELIABILITY.md). The SDK's default
+// BuildableClient is replaced by a plain client on a copy of its transport, so the connector owns, and on Close
+// releases, its connection pool; a client of the caller's own is used as it is and never closed.
 func NewConnector(awsCfg aws.Config, opts ...Option) (*Connector, error) {
 	var o connectorOptions
 	for _, opt := range opts {
