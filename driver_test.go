@@ -5,14 +5,17 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/jmoiron/sqlx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -400,4 +403,45 @@ func TestSelectStarWithoutDescribeTablePermission(t *testing.T) {
 		require.NoError(t, rows.Close())
 	}
 	assert.Equal(t, int64(1), client.describes.Load(), "the refusal is remembered")
+}
+
+type countingHTTPClient struct {
+	next  *http.Client
+	calls atomic.Int64
+}
+
+func (c *countingHTTPClient) Do(req *http.Request) (*http.Response, error) {
+	c.calls.Add(1)
+	return c.next.Do(req)
+}
+
+func TestNewConnectorKeepsTheCallersHTTPClientAndMiddlewares(t *testing.T) {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	defer transport.CloseIdleConnections()
+	httpClient := &countingHTTPClient{next: &http.Client{Transport: transport}}
+	var traced atomic.Int64
+	awsCfg := aws.Config{
+		Region:       dynamotest.Region,
+		BaseEndpoint: aws.String(dynamotest.Endpoint(t)),
+		Credentials:  credentials.NewStaticCredentialsProvider(dynamotest.AccessKeyID, dynamotest.SecretAccessKey, ""),
+		HTTPClient:   httpClient,
+		APIOptions: []func(*middleware.Stack) error{func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("test:trace",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					traced.Add(1)
+					return next.HandleInitialize(ctx, in)
+				}), middleware.Before)
+		}},
+	}
+	connector, err := dynasql.NewConnector(awsCfg)
+	require.NoError(t, err)
+	db := sql.OpenDB(connector)
+	defer db.Close()
+
+	require.NoError(t, db.Ping())
+	table := dynamotest.CreateTable(t, "ownconfig", stringKey)
+	_, err = db.Exec(fmt.Sprintf(`INSERT INTO "%s" VALUE {'id': ?}`, table), "a")
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), httpClient.calls.Load(), "both requests went through the caller's HTTP client")
+	assert.Equal(t, int64(2), traced.Load(), "and through the caller's middleware")
 }
