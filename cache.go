@@ -49,10 +49,3 @@ func (c *statementCache) prepare(text string) (*partiql.Compiled, error) {
 	c.current[text] = compiled
 	return compiled, nil
 }
-
-// len reports how many statements the cache holds.
-func (c *statementCache) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.current) + len(c.previous)
-}

@@ -63,3 +63,11 @@ func BenchmarkStatementCacheHit(b *testing.B) {
 		}
 	})
 }
+
+// len reports how many statements the cache holds (a statement moved to the current generation may be counted
+// twice, which only makes the bound checks stricter).
+func (c *statementCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.current) + len(c.previous)
+}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -179,15 +178,9 @@ func notSent(err error) bool {
 	}
 	// Errors before the transport (credentials, signing, serialization) carry no HTTP layer at all.
 	var opError *smithy.OperationError
-	return errors.As(err, &opError) && !isTransportError(err)
-}
-
-func isTransportError(err error) bool {
-	var sendErr *smithyhttp.RequestSendError
 	var respErr *smithyhttp.ResponseError
 	var netErr net.Error
-	var timeoutErr *retry.MaxAttemptsError
-	return errors.As(err, &sendErr) || errors.As(err, &respErr) || errors.As(err, &netErr) || errors.As(err, &timeoutErr)
+	return errors.As(err, &opError) && !errors.As(err, &respErr) && !errors.As(err, &netErr)
 }
 
 // transactionError is requestError for ExecuteTransaction: it names each failing statement of a canceled
