@@ -17,8 +17,10 @@ define with-local
 endef
 
 .PHONY: test demo lint bench fault fuzz
+# The -tags dynasql_noawsconfig build differs only in how a DSN's open settings are resolved: its run covers that.
+NOAWSCONFIG := -tags dynasql_noawsconfig
 test:
-	$(call with-local,$(GO) test -race -count=1 ./...)
+	$(call with-local,$(GO) test -race -count=1 ./... && $(GO) test -race -count=1 $(NOAWSCONFIG) -run 'EnvironmentOnly|NoAWSConfig|TestOpen|^Example' .)
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(TEST_FUZZTIME)
 
 TEST_FUZZTIME ?= 3s
@@ -47,6 +49,8 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	@unformatted=$$(gofmt -l .); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet $(NOAWSCONFIG) .
 	$(GO) -C bench vet ./...
 	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) $(NOAWSCONFIG) .
 	cd bench && $(GO) run $(STATICCHECK) ./...

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"errors"
 	"io"
 	"net"
 	"net/url"
@@ -14,7 +13,6 @@ import (
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
@@ -69,33 +67,19 @@ func (d *Driver) OpenConnector(dsn string) (driver.Connector, error) {
 	return newConnector(cfg, awsCfg, nil)
 }
 
-// loadAWSConfig resolves the SDK's default chain, overridden by what the DSN sets. A DSN that names the
-// region, the endpoint and static keys leaves the chain nothing to decide: it is skipped, which saves
-// reading the shared config files at start-up (a few milliseconds of a Lambda's cold start).
+// loadAWSConfig resolves what the DSN leaves open (see loadUnsetFromChain), overridden by what it sets. A DSN
+// that names the region, the endpoint and static keys leaves nothing to resolve: the chain is skipped, which
+// saves reading the shared config files at start-up (a few milliseconds of a Lambda's cold start).
 func (c *Config) loadAWSConfig(ctx context.Context) (aws.Config, error) {
 	if c.Region != "" && c.Endpoint != "" && c.AccessKeyID != "" && c.Profile == "" {
-		return aws.Config{
-			Region:      c.Region,
-			Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
-		}, nil
+		return aws.Config{Region: c.Region, Credentials: c.staticCredentials()}, nil
 	}
-	var opts []func(*config.LoadOptions) error
-	if c.Region != "" {
-		opts = append(opts, config.WithRegion(c.Region))
-	}
-	if c.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
-	}
-	if c.AccessKeyID != "" {
-		opts = append(opts, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)))
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		// The SDK's message names files and profiles, never secrets.
-		return aws.Config{}, errors.New("dynasql: loading AWS configuration: " + err.Error())
-	}
-	return awsCfg, nil
+	return c.loadUnsetFromChain(ctx)
+}
+
+// staticCredentials are the DSN's keys.
+func (c *Config) staticCredentials() aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
 }
 
 // Client is the part of *dynamodb.Client the driver calls. WithClient injects one: a wrapper, a fake in tests.

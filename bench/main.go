@@ -305,7 +305,7 @@ func runLocal(ctx context.Context, res *results, endpoint string) error {
 			res.scanTime[n][c] = time.Duration(median(times[c]))
 		}
 		if n == res.scanSizes[0] {
-			if err := runColdStart(ctx, res, l, endpoint, table); err != nil {
+			if err := runColdStart(ctx, res, endpoint, table); err != nil {
 				return err
 			}
 		}
@@ -313,45 +313,59 @@ func runLocal(ctx context.Context, res *results, endpoint string) error {
 	return nil
 }
 
-// runColdStart builds one small binary per contender and times whole processes (exec to exit, after the first
-// row is printed), interleaving the contenders run by run.
-func runColdStart(ctx context.Context, res *results, l *local, endpoint, table string) error {
+// coldDynasqlNoAWSConfig is the cold-start probe of dynasql built without the SDK's config package.
+const coldDynasqlNoAWSConfig = cDynasql + " -tags dynasql_noawsconfig"
+
+// coldProbe is one cold-start binary: the contender it times, its package under coldstart/, its build tags.
+type coldProbe struct{ name, pkg, tags string }
+
+var coldProbes = []coldProbe{
+	{cDynasql, "dynasql", ""},
+	{coldDynasqlNoAWSConfig, "dynasql", "dynasql_noawsconfig"},
+	{cRaw, "rawsdk", ""},
+	{cGodynamo, "godynamo", ""},
+}
+
+// runColdStart builds one small binary per probe and times whole processes (exec to exit, after the first
+// row is printed), interleaving the probes run by run.
+func runColdStart(ctx context.Context, res *results, endpoint, table string) error {
 	dir, err := os.MkdirTemp("", "dynasql-bench-cold")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	probes := map[string][]string{
-		cDynasql:  {dynasqlDSN(endpoint, "")},
-		cRaw:      {endpoint},
-		cGodynamo: {godynamoDSN(endpoint)},
+	args := map[string][]string{
+		"dynasql":  {dynasqlDSN(endpoint, "")},
+		"rawsdk":   {endpoint},
+		"godynamo": {godynamoDSN(endpoint)},
 	}
-	pkg := map[string]string{cDynasql: "dynasql", cRaw: "rawsdk", cGodynamo: "godynamo"}
-	for _, c := range contenders {
-		logf("cold start: building %s probe", c)
-		build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, pkg[c]), "./coldstart/"+pkg[c])
+	binary := map[string]string{}
+	for i, p := range coldProbes {
+		logf("cold start: building %s probe", p.name)
+		binary[p.name] = filepath.Join(dir, fmt.Sprint(i))
+		build := exec.CommandContext(ctx, "go", "build", "-tags", p.tags, "-o", binary[p.name], "./coldstart/"+p.pkg)
 		build.Stderr = os.Stderr
 		if err := build.Run(); err != nil {
-			return fmt.Errorf("building cold-start probe %s: %w", c, err)
+			return fmt.Errorf("building cold-start probe %s: %w", p.name, err)
 		}
 	}
 	times := map[string][]float64{}
 	id := sampleItem(1, 0).ID
 	for i := 0; i < res.coldRuns; i++ {
-		for _, c := range contenders {
-			cmd := exec.CommandContext(ctx, filepath.Join(dir, pkg[c]), append(probes[c], table, id)...)
+		for _, p := range coldProbes {
+			cmd := exec.CommandContext(ctx, binary[p.name], append(args[p.pkg], table, id)...)
 			start := time.Now()
 			out, err := cmd.Output()
 			elapsed := time.Since(start)
 			if err != nil || strings.TrimSpace(string(out)) != id {
-				return fmt.Errorf("cold-start probe %s: %v, output %q", c, err, out)
+				return fmt.Errorf("cold-start probe %s: %v, output %q", p.name, err, out)
 			}
-			times[c] = append(times[c], float64(elapsed))
+			times[p.name] = append(times[p.name], float64(elapsed))
 		}
 	}
-	for _, c := range contenders {
-		res.cold[c] = time.Duration(median(times[c]))
-		logf("cold start %s: median %v", c, res.cold[c])
+	for _, p := range coldProbes {
+		res.cold[p.name] = time.Duration(median(times[p.name]))
+		logf("cold start %s: median %v", p.name, res.cold[p.name])
 	}
 	return nil
 }
