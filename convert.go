@@ -594,6 +594,33 @@ func attributeTypeName(av types.AttributeValue) string {
 	return ""
 }
 
+// valueTypeName is attributeTypeName for the value fromAttributeValue gives (nil is "NULL").
+func valueTypeName(v driver.Value) string {
+	switch v.(type) {
+	case string:
+		return "S"
+	case Number:
+		return "N"
+	case []byte:
+		return "B"
+	case bool:
+		return "BOOL"
+	case nil:
+		return "NULL"
+	case map[string]any:
+		return "M"
+	case []any:
+		return "L"
+	case StringSet:
+		return "SS"
+	case NumberSet:
+		return "NS"
+	case BinarySet:
+		return "BS"
+	}
+	return ""
+}
+
 var (
 	anyType       = reflect.TypeFor[any]()
 	scanTypeByAVT = map[string]reflect.Type{

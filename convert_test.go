@@ -735,6 +735,9 @@ func TestConvertFromAttributeValueTypes(t *testing.T) {
 		assert.Equal(t, c.name, attributeTypeName(c.av))
 		got := fromAttributeValue(c.av)
 		assert.Equal(t, c.want, got)
+		if c.av != nil {
+			assert.Equal(t, c.name, valueTypeName(got))
+		}
 		assert.Equal(t, c.scanType, scanType(c.name))
 		if got != nil && c.name != "" {
 			assert.Equal(t, c.scanType, reflect.TypeOf(got))

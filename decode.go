@@ -27,22 +27,46 @@ import (
 // JSON, unescapes every string of the page into one byte arena (attribute and map key names only once per
 // page: they are interned), decodes binaries, and writes a flat tape of nodes. The second pass converts the
 // arena to a single string and builds the values from the tape, with containers sized exactly. A page thus
-// costs a handful of allocations plus one per boxed string or number, one per binary and one per container.
+// costs a handful of allocations plus one per binary and one per container; a string or number is boxed
+// into a driver.Value when rows hand it out. The first pass takes a shortcut for the shapes DynamoDB writes (see name and
+// scalar).
 //
 // The fastDecode middleware runs the decoder inside the SDK's call: see addFastDecode.
 
 // page is one decoded ExecuteStatement response.
 type page struct {
-	attrs     []pageAttr // all attributes of all items, item by item, in the order of the response
-	items     []int32    // items[i] is the index in attrs where item i starts; it ends where item i+1 starts
+	names     []string       // attribute names, each once (it may hold map keys too)
+	attrs     []pageAttr     // all attributes of all items, item by item, in the order of the response
+	items     []int32        // items[i] is the index in attrs where item i starts; it ends where item i+1 starts
+	texts     []string       // the S and N values of attributes
+	others    []driver.Value // the values of attributes of other types than S, N, BOOL and NULL
 	nextToken *string
 }
 
-// pageAttr is one attribute of an item.
+// pageAttr is one attribute of an item. It holds no pointer, so that the garbage collector need not scan
+// the largest array of a page, and its name is an index, so that rows find an attribute's column once per
+// page and name rather than once per item.
 type pageAttr struct {
-	name  string
-	value driver.Value // what fromAttributeValue gives for the attribute
-	typ   string       // its DynamoDB type, as attributeTypeName gives it: "S", "N", "B", "BOOL", "NULL", "M", ...
+	name int32 // index in names
+	at   int32 // index in texts for kS and kN, in others for kOther
+	kind uint8 // kS, kN, kTrue, kFalse, kNull or kOther
+}
+
+// value returns the value of a, what fromAttributeValue gives for the attribute.
+func (p *page) value(a pageAttr) driver.Value {
+	switch a.kind {
+	case kS:
+		return p.texts[a.at]
+	case kN:
+		return Number(p.texts[a.at])
+	case kTrue:
+		return true
+	case kFalse:
+		return false
+	case kNull:
+		return nil
+	}
+	return p.others[a.at]
 }
 
 // len returns the number of items of the page.
@@ -66,13 +90,44 @@ func pageFromItems(items []map[string]types.AttributeValue) *page {
 		n += len(item)
 	}
 	p := &page{attrs: make([]pageAttr, 0, n), items: make([]int32, len(items))}
+	index := make(map[string]int32)
 	for i, item := range items {
 		p.items[i] = int32(len(p.attrs))
 		for name, av := range item {
-			p.attrs = append(p.attrs, pageAttr{name: name, value: fromAttributeValue(av), typ: attributeTypeName(av)})
+			j, ok := index[name]
+			if !ok {
+				j = int32(len(p.names))
+				index[name] = j
+				p.names = append(p.names, name)
+			}
+			p.add(j, fromAttributeValue(av))
 		}
 	}
 	return p
+}
+
+// add appends an attribute of value v, as fromAttributeValue gives it, to the page.
+func (p *page) add(name int32, v driver.Value) {
+	a := pageAttr{name: name}
+	switch v := v.(type) {
+	case string:
+		a.kind, a.at = kS, int32(len(p.texts))
+		p.texts = append(p.texts, v)
+	case Number:
+		a.kind, a.at = kN, int32(len(p.texts))
+		p.texts = append(p.texts, string(v))
+	case bool:
+		a.kind = kFalse
+		if v {
+			a.kind = kTrue
+		}
+	case nil:
+		a.kind = kNull
+	default:
+		a.kind, a.at = kOther, int32(len(p.others))
+		p.others = append(p.others, v)
+	}
+	p.attrs = append(p.attrs, a)
 }
 
 // maxDecodeDepth bounds the nesting of a decoded document (DynamoDB allows 32 levels) and of skipped JSON.
@@ -92,6 +147,7 @@ const (
 	kSS                 // SS: a = number of kS nodes that follow
 	kNS                 // NS: a = number of kN nodes that follow
 	kBS                 // BS: a = number of kB nodes that follow
+	kOther              // not on the tape: a pageAttr whose value is in page.others
 )
 
 type node struct {
@@ -103,6 +159,12 @@ type node struct {
 // span is a range of the arena.
 type span struct{ off, end int32 }
 
+// internedName is a name of the page, in the arena.
+type internedName struct {
+	span
+	plain bool // all its bytes are plain: the body normally holds it as it is, without escapes
+}
+
 // decoder holds the scratch space of one decodePage call; it is pooled.
 type decoder struct {
 	data []byte
@@ -111,13 +173,14 @@ type decoder struct {
 	arena   []byte // unescaped strings and names of the page
 	tape    []node
 	blobs   [][]byte
-	names   []span // interned names, in the arena
+	names   []internedName // the names of the page, each once
 	nameMap map[string]int32
 	guess   int32 // where the next name is looked for first: after the last one found
 	scratch []byte
 
 	itemCount int
 	attrCount int
+	textCount int     // S and N values, nested ones too (not set elements): a bound on the page's texts
 	seenItem  []int32 // per name: 1 + the last item holding it (second pass)
 	seenPos   []int32 // per name: its index in attrs for that item
 
@@ -171,7 +234,7 @@ func (d *decoder) reset(body []byte) {
 	d.names = d.names[:0]
 	clear(d.nameMap)
 	d.guess = 0
-	d.itemCount, d.attrCount = 0, 0
+	d.itemCount, d.attrCount, d.textCount = 0, 0, 0
 	d.nextToken = nil
 	d.others = d.others[:0]
 }
@@ -279,6 +342,22 @@ func (d *decoder) open(open, close byte) (empty bool, err error) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// plain reports the bytes a JSON string holds as they are: all but '"', '\\' and control characters.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < len(t); c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// plainEnd returns the index of the next byte of data from i that is not plain (len(data) if none).
+func plainEnd(data []byte, i int) int {
+	for i < len(data) && plain[data[i]] {
+		i++
+	}
+	return i
 }
 
 // rawString scans the string at pos (after white space): it returns the bytes between the quotes and
@@ -427,15 +506,27 @@ func hex4(s []byte) rune {
 
 // name reads a string and interns it: it returns its index in names.
 func (d *decoder) name() (int32, error) {
+	n := int32(len(d.names))
+	g := d.guess
+	if g >= n {
+		g = 0
+	}
+	// Items mostly list their attributes in the order of the item before: first match the expected name
+	// against the body as it is, which saves scanning the string.
+	if g < n && d.names[g].plain {
+		s := d.arena[d.names[g].off:d.names[g].end]
+		if end := d.pos + 1 + len(s); end < len(d.data) && d.data[d.pos] == '"' && d.data[end] == '"' &&
+			string(d.data[d.pos+1:end]) == string(s) {
+			d.pos = end + 1
+			d.guess = g + 1
+			return g, nil
+		}
+	}
 	b, err := d.str()
 	if err != nil {
 		return 0, err
 	}
-	if n := int32(len(d.names)); n > 0 {
-		g := d.guess
-		if g >= n {
-			g = 0
-		}
+	if n > 0 {
 		if d.nameIs(g, b) {
 			d.guess = g + 1
 			return g, nil
@@ -465,7 +556,7 @@ func (d *decoder) name() (int32, error) {
 	i := int32(len(d.names))
 	off := len(d.arena)
 	d.arena = append(d.arena, b...)
-	d.names = append(d.names, span{int32(off), int32(len(d.arena))})
+	d.names = append(d.names, internedName{span{int32(off), int32(len(d.arena))}, plainEnd(b, 0) == len(b)})
 	if len(d.nameMap) > 0 {
 		d.nameMap[string(b)] = i
 	}
@@ -553,11 +644,16 @@ func (d *decoder) end() error {
 // literal consumes lit if it is next (after white space).
 func (d *decoder) literal(lit string) bool {
 	d.ws()
-	if end := d.pos + len(lit); end <= len(d.data) && string(d.data[d.pos:end]) == lit {
+	if d.at(lit) {
 		d.pos += len(lit)
 		return true
 	}
 	return false
+}
+
+// at reports whether s is next (white space included).
+func (d *decoder) at(s string) bool {
+	return len(d.data)-d.pos >= len(s) && string(d.data[d.pos:d.pos+len(s)]) == s
 }
 
 func (d *decoder) items() error {
@@ -625,6 +721,9 @@ func (d *decoder) value(depth int) error {
 	if depth >= maxDecodeDepth {
 		return d.fail("document nested too deeply")
 	}
+	if d.scalar() {
+		return nil
+	}
 	if err := d.expect('{'); err != nil {
 		return err
 	}
@@ -651,6 +750,7 @@ func (d *decoder) value(depth int) error {
 			return err
 		}
 		d.tape[at].a, d.tape[at].b = s.off, s.end
+		d.textCount++
 	case kB:
 		i, err := d.blob()
 		if err != nil {
@@ -736,6 +836,41 @@ func (d *decoder) value(depth int) error {
 	}
 	d.pos++
 	return nil
+}
+
+// scalar reads an S, N or BOOL value written as DynamoDB writes it, without white space or escapes:
+// `{"S":"text"}`, `{"BOOL":true}`. It reports whether it did; otherwise it reads nothing, and value's
+// general path reads the value. Most values of a page take this shortcut.
+func (d *decoder) scalar() bool {
+	var kind uint8
+	switch {
+	case d.at(`{"S":"`):
+		kind = kS
+	case d.at(`{"N":"`):
+		kind = kN
+	case d.at(`{"BOOL":true}`):
+		d.tape = append(d.tape, node{kind: kTrue, name: -1})
+		d.pos += len(`{"BOOL":true}`)
+		return true
+	case d.at(`{"BOOL":false}`):
+		d.tape = append(d.tape, node{kind: kFalse, name: -1})
+		d.pos += len(`{"BOOL":false}`)
+		return true
+	default:
+		return false
+	}
+	start := d.pos + len(`{"S":"`)
+	end := plainEnd(d.data, start)
+	if end+1 >= len(d.data) || d.data[end] != '"' || d.data[end+1] != '}' || len(d.arena)+end-start > 1<<31-1 {
+		return false
+	}
+	n := node{kind: kind, name: -1, a: int32(len(d.arena))}
+	d.arena = append(d.arena, d.data[start:end]...)
+	n.b = int32(len(d.arena))
+	d.tape = append(d.tape, n)
+	d.textCount++
+	d.pos = end + 2
+	return true
 }
 
 // typeKind returns the node kind of an attribute value's type name (kTrue for BOOL, until its value is read).
@@ -895,10 +1030,11 @@ func (d *decoder) build() *page {
 	}
 	p.items = make([]int32, 0, d.itemCount)
 	p.attrs = make([]pageAttr, 0, d.attrCount)
-	b := builder{tape: d.tape, blobs: d.blobs, str: string(d.arena)}
-	b.names = make([]string, len(d.names))
+	p.texts = make([]string, 0, d.textCount)
+	b := builder{p: p, tape: d.tape, blobs: d.blobs, str: string(d.arena)}
+	p.names = make([]string, len(d.names))
 	for i, s := range d.names {
-		b.names[i] = b.str[s.off:s.end]
+		p.names[i] = b.str[s.off:s.end]
 	}
 	d.seenItem = grow(d.seenItem, len(d.names))
 	d.seenPos = grow(d.seenPos, len(d.names))
@@ -908,15 +1044,13 @@ func (d *decoder) build() *page {
 		item := int32(len(p.items)) + 1
 		p.items = append(p.items, int32(len(p.attrs)))
 		for range n.a {
-			name := d.tape[i].name
 			var a pageAttr
-			a.name = b.names[name]
-			a.value, a.typ, i = b.value(i)
-			if d.seenItem[name] == item { // a repeated name: the last one wins, as in the SDK's map
-				p.attrs[d.seenPos[name]] = a
+			a, i = b.attr(i)
+			if d.seenItem[a.name] == item { // a repeated name: the last one wins, as in the SDK's map
+				p.attrs[d.seenPos[a.name]] = a
 				continue
 			}
-			d.seenItem[name], d.seenPos[name] = item, int32(len(p.attrs))
+			d.seenItem[a.name], d.seenPos[a.name] = item, int32(len(p.attrs))
 			p.attrs = append(p.attrs, a)
 		}
 	}
@@ -934,64 +1068,88 @@ func grow(s []int32, n int) []int32 {
 }
 
 type builder struct {
+	p     *page
 	tape  []node
 	blobs [][]byte
-	names []string
 	str   string // the arena
 }
 
+// attr builds the attribute whose value's node is at i; it returns the index after the value's nodes.
+func (b *builder) attr(i int) (pageAttr, int) {
+	n := b.tape[i]
+	a := pageAttr{name: n.name, kind: n.kind}
+	switch n.kind {
+	case kS, kN:
+		a.at = b.appendText(n)
+		return a, i + 1
+	case kTrue, kFalse, kNull:
+		return a, i + 1
+	}
+	var v driver.Value
+	v, i = b.value(i)
+	a.kind, a.at = kOther, int32(len(b.p.others))
+	b.p.others = append(b.p.others, v)
+	return a, i
+}
+
+// appendText appends the S or N value of node n to the page's texts and returns its index.
+func (b *builder) appendText(n node) int32 {
+	b.p.texts = append(b.p.texts, b.str[n.a:n.b])
+	return int32(len(b.p.texts) - 1)
+}
+
 // value builds the value whose node is at i; it returns the index after the value's nodes.
-func (b *builder) value(i int) (driver.Value, string, int) {
+func (b *builder) value(i int) (driver.Value, int) {
 	n := b.tape[i]
 	i++
 	switch n.kind {
 	case kS:
-		return b.str[n.a:n.b], "S", i
+		return b.str[n.a:n.b], i
 	case kN:
-		return Number(b.str[n.a:n.b]), "N", i
+		return Number(b.str[n.a:n.b]), i
 	case kTrue:
-		return true, "BOOL", i
+		return true, i
 	case kFalse:
-		return false, "BOOL", i
+		return false, i
 	case kNull:
-		return nil, "NULL", i
+		return nil, i
 	case kB:
-		return b.blobs[n.a], "B", i
+		return b.blobs[n.a], i
 	case kM:
 		m := make(map[string]any, n.a)
 		for range n.a {
-			k := b.names[b.tape[i].name]
+			k := b.p.names[b.tape[i].name]
 			var v driver.Value
-			v, _, i = b.value(i)
+			v, i = b.value(i)
 			m[k] = v
 		}
-		return m, "M", i
+		return m, i
 	case kL:
 		l := make([]any, n.a)
 		for j := range l {
-			l[j], _, i = b.value(i)
+			l[j], i = b.value(i)
 		}
-		return l, "L", i
+		return l, i
 	case kSS:
 		s := make(StringSet, n.a)
 		for j := range s {
 			c := b.tape[i+j]
 			s[j] = b.str[c.a:c.b]
 		}
-		return s, "SS", i + int(n.a)
+		return s, i + int(n.a)
 	case kNS:
 		s := make(NumberSet, n.a)
 		for j := range s {
 			c := b.tape[i+j]
 			s[j] = Number(b.str[c.a:c.b])
 		}
-		return s, "NS", i + int(n.a)
+		return s, i + int(n.a)
 	case kBS:
 		s := make(BinarySet, n.a)
 		for j := range s {
 			s[j] = b.blobs[b.tape[i+j].a]
 		}
-		return s, "BS", i + int(n.a)
+		return s, i + int(n.a)
 	}
 	panic("dynasql: bad decode tape") // unreachable: parse writes only the kinds above
 }

@@ -34,9 +34,10 @@ type rows struct {
 
 	page        *page // the current page, decoded straight into driver values (see decode.go)
 	pos         int
-	pages       int  // pages fetched so far
-	columnsPage int  // the page the columns were fixed from
-	more        bool // DynamoDB holds another page
+	cols        []int // cols[n] is the column of page.names[n], -1 for none (see mapColumns)
+	pages       int   // pages fetched so far
+	columnsPage int   // the page the columns were fixed from
+	more        bool  // DynamoDB holds another page
 
 	limit    int64 // the row cap from LIMIT, -1 for none
 	returned int64
@@ -160,13 +161,27 @@ func (r *rows) fixColumns(projection []string) error {
 			r.index[col] = i
 		}
 	}
+	r.mapColumns()
 	r.types = make([]string, len(r.columns))
+	untyped := len(r.columns) // the scan stops when every column has its type
 	for _, attr := range r.page.attrs {
-		if i := r.columnIndex(attr.name); i >= 0 && r.types[i] == "" {
-			r.types[i] = attr.typ
+		if i := r.cols[attr.name]; i >= 0 && r.types[i] == "" {
+			if r.types[i] = valueTypeName(r.page.value(attr)); r.types[i] != "" {
+				if untyped--; untyped == 0 {
+					break
+				}
+			}
 		}
 	}
 	return nil
+}
+
+// mapColumns sets cols for the current page: fixColumns does for the first, Next for the others.
+func (r *rows) mapColumns() {
+	r.cols = r.cols[:0]
+	for _, name := range r.page.names {
+		r.cols = append(r.cols, r.columnIndex(name))
+	}
 }
 
 // maxLinearColumns: up to this many columns, finding a column by name is a linear search, faster than a map.
@@ -187,10 +202,10 @@ func starColumns(keys []string, p *page) []string {
 	seen := make(map[string]bool)
 	var others []string
 	for _, attr := range p.attrs {
-		if !seen[attr.name] {
-			seen[attr.name] = true
-			if !slices.Contains(keys, attr.name) {
-				others = append(others, attr.name)
+		if name := p.names[attr.name]; !seen[name] {
+			seen[name] = true
+			if !slices.Contains(keys, name) {
+				others = append(others, name)
 			}
 		}
 	}
@@ -224,6 +239,7 @@ func (r *rows) Next(dest []driver.Value) error {
 		if err := r.fetch(); err != nil {
 			return err
 		}
+		r.mapColumns()
 	}
 	item := r.page.item(r.pos)
 	r.pos++
@@ -231,8 +247,8 @@ func (r *rows) Next(dest []driver.Value) error {
 	clear(dest) // a column the item lacks is NULL
 	present := 0
 	for _, attr := range item {
-		if i := r.columnIndex(attr.name); i >= 0 {
-			dest[i] = attr.value
+		if i := r.cols[attr.name]; i >= 0 {
+			dest[i] = r.page.value(attr)
 			present++
 		}
 	}
@@ -247,8 +263,8 @@ func (r *rows) Next(dest []driver.Value) error {
 func (r *rows) unexpectedAttribute(item []pageAttr) error {
 	var missing []string
 	for _, attr := range item {
-		if r.columnIndex(attr.name) < 0 {
-			missing = append(missing, attr.name)
+		if r.cols[attr.name] < 0 {
+			missing = append(missing, r.page.names[attr.name])
 		}
 	}
 	sort.Strings(missing)
