@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -926,7 +927,7 @@ func (d *decoder) skip(depth int) error {
 	case '{':
 		empty, err := d.open('{', '}')
 		for err == nil && !empty {
-			if _, _, err = d.rawString(); err != nil {
+			if err = d.skipString(); err != nil {
 				break
 			}
 			if err = d.expect(':'); err != nil {
@@ -952,15 +953,7 @@ func (d *decoder) skip(depth int) error {
 		}
 		return err
 	case '"':
-		start := d.pos
-		raw, escaped, err := d.rawString()
-		if err == nil && escaped {
-			if _, ok := appendUnescaped(d.scratch[:0], raw); !ok {
-				d.pos = start
-				return d.fail("invalid escape in string")
-			}
-		}
-		return err
+		return d.skipString()
 	case 't':
 		if d.literal("true") {
 			return nil
@@ -979,6 +972,19 @@ func (d *decoder) skip(depth int) error {
 		}
 	}
 	return d.unexpected("JSON value")
+}
+
+// skipString reads a JSON string (a value or a member name) whose text is not needed, checking its escapes.
+func (d *decoder) skipString() error {
+	start := d.pos
+	raw, escaped, err := d.rawString()
+	if err == nil && escaped {
+		if _, ok := appendUnescaped(d.scratch[:0], raw); !ok {
+			d.pos = start
+			return d.fail("invalid escape in string")
+		}
+	}
+	return err
 }
 
 // number reads a JSON number.
@@ -1220,8 +1226,14 @@ func (fastDecode) HandleDeserialize(ctx context.Context, in middleware.Deseriali
 		return out, md, &smithy.DeserializationError{Err: fmt.Errorf("dynasql: ExecuteStatement response rejected: %w", cerr)}
 	}
 	p, rest, derr := decodePageRest(buf.Bytes(), true)
+	if derr != nil && buf.Len() > 0 && !startsWithJSONValue(buf.Bytes()) {
+		// Not JSON: nothing the SDK could read either, and its JSON reader panics on some such bodies
+		// (smithy-go v1.28.8, e.g. `{"Items":[{"":{"M":{"":{"L":[,{}]`), which would take the program down.
+		return out, md, &smithy.DeserializationError{Err: fmt.Errorf("dynasql: the ExecuteStatement response is not valid JSON: %w", derr)}
+	}
 	if derr != nil {
-		// Let the SDK decode (or reject) it: the driver then reads out.Items.
+		// Valid JSON of a shape the decoder leaves to the SDK: let it decode (or reject) it; the driver then
+		// reads out.Items.
 		resp.Body = io.NopCloser(bytes.NewReader(bytes.Clone(buf.Bytes())))
 		resp.ContentLength = int64(buf.Len())
 		return out, md, nil
@@ -1230,6 +1242,13 @@ func (fastDecode) HandleDeserialize(ctx context.Context, in middleware.Deseriali
 	resp.Body = io.NopCloser(bytes.NewReader(rest))
 	resp.ContentLength = int64(len(rest))
 	return out, md, nil
+}
+
+// startsWithJSONValue reports whether body begins with one whole JSON value. That is all the SDK reads: it
+// ignores what follows.
+func startsWithJSONValue(body []byte) bool {
+	var value json.RawMessage
+	return json.NewDecoder(bytes.NewReader(body)).Decode(&value) == nil
 }
 
 // pageFromOutput returns the page fastDecode decoded for out, or nil when it did not run (a Client that

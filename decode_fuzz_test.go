@@ -10,7 +10,8 @@ import (
 )
 
 // FuzzDecodePage feeds decodePage arbitrary bodies. It must never panic; it must accept every body that
-// encoding/json finds to be a valid ExecuteStatement response (responseShape); and whenever both it and the
+// encoding/json finds to be a valid ExecuteStatement response (responseShape); a body that is not JSON must
+// be an error on the driver's path, even where the SDK reads it or panics on it; and whenever both it and the
 // SDK accept a body, they (and the fastDecode middleware) must give the same rows and NextToken.
 func FuzzDecodePage(f *testing.F) {
 	for _, body := range decodeEdgeCases {
