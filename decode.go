@@ -29,8 +29,8 @@ import (
 // page: they are interned), decodes binaries, and writes a flat tape of nodes. The second pass converts the
 // arena to a single string and builds the values from the tape, with containers sized exactly. A page thus
 // costs a handful of allocations plus one per binary and one per container; a string or number is boxed
-// into a driver.Value when rows hand it out. The first pass takes a shortcut for the shapes DynamoDB writes (see name and
-// scalar).
+// into a driver.Value when rows hand it out. The first pass takes a shortcut for the shapes DynamoDB writes
+// (see name and scalar).
 //
 // The fastDecode middleware runs the decoder inside the SDK's call: see addFastDecode.
 
