@@ -2,7 +2,6 @@ package dynasql
 
 import (
 	"errors"
-	"strings"
 	"testing"
 	"time"
 
@@ -124,6 +123,7 @@ func FuzzParseDSN(f *testing.F) {
 	f.Add("dynamodb://?endpoint=http%3A%2F%2F127.0.0.1%3A4566%2Fx&timeout=3s&max_attempts=2")
 	f.Add("dynamodb://h?consistent_read=true&safe_writes=true&page_size=10&statement_cache=1&batch_concurrency=2&max_backoff=1ms")
 	f.Add("dynamodb://a%40b:c%3Ad@[::1]:9?profile=x&session_token=y")
+	f.Add("dynamodb://0:0000@00000000000000000000000000000000") // the secret's text is also in the host
 	f.Fuzz(func(t *testing.T, dsn string) {
 		c, err := ParseDSN(dsn)
 		if err != nil {
@@ -141,8 +141,17 @@ func FuzzParseDSN(f *testing.F) {
 		if *again != *c {
 			t.Fatalf("round trip changed the config: %+v != %+v (formatted %q)", again, c, formatted)
 		}
-		if c.SecretAccessKey != "" && len(c.SecretAccessKey) > 3 && strings.Contains(c.String(), c.SecretAccessKey) && !strings.Contains(c.AccessKeyID+"redacted", c.SecretAccessKey) {
-			t.Fatalf("String() shows the secret: %q", c.String())
+		// The formatted config may show that a secret is set, never what it is: another value must format the
+		// same. (Searching it for the secret's text fails wrongly when the secret also spells part of the host.)
+		other := *c
+		if other.SecretAccessKey != "" {
+			other.SecretAccessKey += "x"
+		}
+		if other.SessionToken != "" {
+			other.SessionToken += "x"
+		}
+		if c.String() != other.String() || c.GoString() != other.GoString() {
+			t.Fatalf("String() or GoString() shows a secret: %q, %q", c.String(), c.GoString())
 		}
 	})
 }
